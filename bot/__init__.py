@@ -1,0 +1,1 @@
+"""Hamkari: a Telegram bot that coordinates civil-society organisations."""

@@ -1,0 +1,93 @@
+"""Composition root: the one module that wires settings, storage, languages and Telegram together."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ContextTypes, Defaults
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.db.engine import UnitOfWorkFactory, make_engine
+from bot.db.migrate import upgrade_to_head
+from bot.i18n import Catalogs
+from bot.tg.context import BotData, HamkariContext
+from bot.tg.setup import publish_command_menus, register_handlers
+
+log = logging.getLogger("hamkari")
+
+# A syntactically valid token for the offline console and tests; it never reaches Telegram.
+OFFLINE_TOKEN = "123456789:offline-console-token-not-a-real-secret"
+
+
+class Hamkari:
+    """The wired bot: the PTB Application plus the engine it owns."""
+
+    def __init__(self, settings: Settings, *, request: BaseRequest | None = None,
+                 engine: AsyncEngine | None = None, rate_limited: bool = False) -> None:
+        self.engine = engine or make_engine(settings.database_url)
+        token = (settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token
+                 else OFFLINE_TOKEN)
+        builder = (
+            Application.builder()
+            .token(token)
+            .context_types(ContextTypes(context=HamkariContext, bot_data=BotData))
+            .defaults(Defaults(parse_mode=ParseMode.HTML, tzinfo=ZoneInfo(settings.timezone)))
+            .post_init(self._on_startup)
+            .post_shutdown(self._on_shutdown)
+        )
+        if request is not None:
+            builder = builder.request(request).get_updates_request(request)
+        if settings.telegram_api_base_url:
+            builder = builder.base_url(settings.telegram_api_base_url)
+        if rate_limited:
+            builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        self.application = builder.build()
+        bot_data: BotData = self.application.bot_data
+        bot_data.uow_factory = UnitOfWorkFactory(self.engine)
+        bot_data.catalogs = Catalogs()
+        bot_data.admin_ids = settings.admin_ids
+        register_handlers(self.application)
+
+    async def prepare(self) -> None:
+        """Migrate the database and publish the command menus; run before the first update."""
+        await upgrade_to_head(self.engine)
+        await publish_command_menus(self.application)
+
+    async def _on_startup(self, application: Application) -> None:
+        await self.prepare()
+        log.info("Hamkari is up as @%s", application.bot.username)
+
+    async def _on_shutdown(self, _application: Application) -> None:
+        await self.engine.dispose()
+
+
+def webhook_options(settings: Settings) -> dict:
+    """Arguments for PTB's webhook server. Telegram echoes the secret in the
+    X-Telegram-Bot-Api-Secret-Token header and PTB answers 403 to any request without it.
+    A fresh random secret per start is fine: setWebhook registers it again each time."""
+    secret = (settings.webhook_secret.get_secret_value() if settings.webhook_secret
+              else secrets.token_urlsafe(32))
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
+def run(settings: Settings) -> None:
+    """Long polling by default; a webhook server when WEBHOOK_URL is set."""
+    application = Hamkari(settings, rate_limited=True).application
+    if settings.webhook_url:
+        application.run_webhook(**webhook_options(settings))
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

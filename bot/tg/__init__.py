@@ -1,0 +1,1 @@
+"""Telegram front-end: the only package (besides app.py and the console) that imports telegram."""

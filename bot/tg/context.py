@@ -1,0 +1,44 @@
+"""Typed CallbackContext: the user, their translator and a unit-of-work factory per update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.domain.entities import User
+from bot.domain.ports import UnitOfWork, UnitOfWorkFactory
+from bot.i18n import Catalogs, Translator
+
+
+@dataclass
+class BotData:
+    """Shared services, set once by app.py. Holds factories, never a session."""
+
+    uow_factory: UnitOfWorkFactory | None = None
+    catalogs: Catalogs | None = None
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+class HamkariContext(CallbackContext[ExtBot, dict, dict, BotData]):
+    def __init__(self, application: Application, chat_id: int | None = None,
+                 user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self.user: User | None = None
+        self._translator: Translator | None = None
+
+    @property
+    def t(self) -> Translator:
+        if self._translator is None:
+            return self.bot_data.catalogs.translator(None)
+        return self._translator
+
+    def use_locale(self, locale: str) -> None:
+        self._translator = self.bot_data.catalogs.translator(locale)
+
+    def uow(self):
+        """``async with context.uow() as uow:``: one session and transaction for this step."""
+        return self.bot_data.uow_factory()
+
+
+__all__ = ["BotData", "HamkariContext", "UnitOfWork"]

@@ -1,0 +1,99 @@
+"""Texts and keyboards. Every string is translated here, in the recipient's language."""
+
+from __future__ import annotations
+
+from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.i18n import N_, Translator
+from bot.i18n.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
+from bot.i18n.text import isolate
+
+LANGUAGE_CALLBACK_PREFIX = "lang:"
+
+# The command menu; descriptions are translated per language by command_menu().
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Start and choose your language")),
+    ("help", N_("What this bot can do")),
+    ("language", N_("Change the language")),
+    ("cancel", N_("Leave the current step")),
+)
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    buttons = [
+        InlineKeyboardButton(LANGUAGE_NAMES[locale], callback_data=LANGUAGE_CALLBACK_PREFIX + locale)
+        for locale in SUPPORTED_LOCALES
+    ]
+    return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+def welcome(t: Translator, first_name: str | None) -> str:
+    greeting = (
+        t.gettext("Hello, {name}! Welcome to Hamkari.").format(name=isolate(first_name))
+        if first_name
+        else t.gettext("Hello! Welcome to Hamkari.")
+    )
+    about = t.gettext(
+        "Hamkari connects civil-society organisations in Afghanistan and Tajikistan: a shared "
+        "registry, lookups of peers, meeting and reporting reminders, polls and announcements."
+    )
+    choose = t.gettext("Choose your language below, or send /help to see what I can do.")
+    return f"<b>{greeting}</b>\n\n{about}\n\n{choose}"
+
+
+def language_prompt(t: Translator) -> str:
+    return t.gettext("Choose your language:")
+
+
+def language_changed(t: Translator) -> str:
+    # TRANSLATORS: name your own language here, e.g. "in Dari".
+    return t.gettext("Done: I will write to you in English from now on.")
+
+
+def unknown_language(t: Translator) -> str:
+    return t.gettext("That language is not available. Please choose one of the buttons.")
+
+
+def help_text(t: Translator) -> str:
+    title = t.gettext("What Hamkari can do")
+    lines = [
+        f"<b>{title}</b>",
+        "",
+        t.gettext("/start: welcome and language choice"),
+        t.gettext("/language: change the language of the bot"),
+        t.gettext("/help: this list"),
+        t.gettext("/cancel: leave the step you are in"),
+        "",
+        t.gettext(
+            "Coming next: registering your organisation, finding peers by sector and province, "
+            "meeting and reporting-deadline reminders, polls and announcements."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def nothing_to_cancel(t: Translator) -> str:
+    return t.gettext("There is nothing to cancel. Send /help to see what I can do.")
+
+
+def unknown_command(t: Translator) -> str:
+    return t.gettext("I do not know that command. Send /help to see the list.")
+
+
+def plain_text_hint(t: Translator) -> str:
+    return t.gettext("I understand commands and buttons. Send /help to see what I can do.")
+
+
+def stale_button(t: Translator) -> str:
+    return t.gettext("This button is no longer active. Please start again from the menu.")
+
+
+def something_went_wrong(t: Translator) -> str:
+    return t.gettext(
+        "Sorry, something went wrong on our side. Nothing you entered was lost. "
+        "Please try again in a minute, or send /cancel and start again."
+    )
+
+
+def command_menu(t: Translator) -> list[BotCommand]:
+    return [BotCommand(command, t.gettext(description)) for command, description in COMMANDS]

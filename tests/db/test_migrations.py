@@ -1,0 +1,39 @@
+"""The same Alembic migrations build the schema the models describe, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from bot.db.engine import UnitOfWorkFactory
+from bot.db.migrate import current_revision, upgrade_to_head
+from bot.db.models import Base
+from bot.domain.users import change_locale, ensure_user
+
+
+async def test_upgrade_reaches_head_twice_without_error(engine):
+    await upgrade_to_head(engine)
+    await upgrade_to_head(engine)
+    assert await current_revision(engine) == "0001"
+
+
+async def test_migrated_schema_matches_the_models(engine):
+    await upgrade_to_head(engine)
+    async with engine.connect() as connection:
+        differences = await connection.run_sync(
+            lambda sync: compare_metadata(MigrationContext.configure(sync), Base.metadata)
+        )
+    assert differences == []
+
+
+async def test_users_round_trip_with_large_telegram_ids(engine):
+    await upgrade_to_head(engine)
+    uow_factory = UnitOfWorkFactory(engine)
+    async with uow_factory() as uow:
+        user = await ensure_user(uow, 7_123_456_789, "ps")
+    async with uow_factory() as uow:
+        again = await ensure_user(uow, 7_123_456_789, "en")
+        assert (again.id, again.locale) == (user.id, "ps")
+        await change_locale(uow, again, "tg", {"tg"})
+    async with uow_factory() as uow:
+        assert (await uow.users.by_telegram_id(7_123_456_789)).locale == "tg"

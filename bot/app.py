@@ -18,6 +18,7 @@ from bot.db.engine import UnitOfWorkFactory, make_engine
 from bot.db.migrate import upgrade_to_head
 from bot.i18n import Catalogs
 from bot.tg.context import BotData, HamkariContext
+from bot.tg.ordering import PerChatOrderedProcessor
 from bot.tg.setup import publish_command_menus, register_handlers
 
 log = logging.getLogger("hamkari")
@@ -30,7 +31,8 @@ class Hamkari:
     """The wired bot: the PTB Application plus the engine it owns."""
 
     def __init__(self, settings: Settings, *, request: BaseRequest | None = None,
-                 engine: AsyncEngine | None = None, rate_limited: bool = False) -> None:
+                 engine: AsyncEngine | None = None, rate_limited: bool = False,
+                 concurrent_chats: int = 64) -> None:
         self.engine = engine or make_engine(settings.database_url)
         token = (settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token
                  else OFFLINE_TOKEN)
@@ -42,6 +44,8 @@ class Hamkari:
             .post_init(self._on_startup)
             .post_shutdown(self._on_shutdown)
         )
+        if concurrent_chats > 1:  # 1 = PTB's default: strictly one update at a time
+            builder = builder.concurrent_updates(PerChatOrderedProcessor(concurrent_chats))
         if request is not None:
             builder = builder.request(request).get_updates_request(request)
         if settings.telegram_api_base_url:

@@ -8,6 +8,7 @@ paths. ``UpdateFactory`` builds the updates a Telegram client would send.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import time
@@ -48,6 +49,7 @@ class FakeBotApi(BaseRequest):
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     _last_message_key: dict[int, tuple[int, int]] = field(default_factory=dict)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    latency: float = 0.0  # seconds per call, to model a Telegram round trip in benchmarks
 
     # -- BaseRequest -------------------------------------------------------------------------
     async def initialize(self) -> None:
@@ -64,6 +66,8 @@ class FakeBotApi(BaseRequest):
                          read_timeout=None, write_timeout=None, connect_timeout=None,
                          pool_timeout=None) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
+        if self.latency:
+            await asyncio.sleep(self.latency)
         params = dict(request_data.parameters) if request_data else {}
         self.calls.append(ApiCall(api_method, params))
         failure = self._take_failure(api_method)

@@ -61,7 +61,7 @@ def test_ordering_key_is_the_chat_then_the_user():
     user = UpdateFactory(user_id=7)
     assert ordering_key(update(user, "hi")) == 7
     assert ordering_key(update(user, "hi", chat_id=-100)) == -100
-    assert ordering_key(Update.de_json({"update_id": 1, "poll_answer": {
-        "poll_id": "p", "user": {"id": 9, "is_bot": False, "first_name": "A"}, "option_ids": [0], "option_persistent_ids": ["a"]}},
-        None)) == 9
+    poll_answer = {"poll_id": "p", "user": {"id": 9, "is_bot": False, "first_name": "A"},
+                   "option_ids": [0], "option_persistent_ids": ["a"]}
+    assert ordering_key(Update.de_json({"update_id": 1, "poll_answer": poll_answer}, None)) == 9
     assert ordering_key(object()) is None

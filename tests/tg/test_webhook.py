@@ -53,3 +53,11 @@ def test_without_a_configured_secret_each_start_gets_a_random_one():
     settings = make_settings(webhook_url="https://bot.example.org/hook")
     first, second = webhook_options(settings), webhook_options(settings)
     assert len(first["secret_token"]) >= 32 and first["secret_token"] != second["secret_token"]
+
+
+def test_a_self_hosted_bot_api_base_url_is_used_with_the_token_appended(engine):
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
+    settings = make_settings(telegram_bot_token=token,
+                             telegram_api_base_url="http://127.0.0.1:8081/bot")
+    bot = Hamkari(settings, engine=engine).application.bot
+    assert bot.base_url == f"http://127.0.0.1:8081/bot{token}"

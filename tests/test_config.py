@@ -71,3 +71,13 @@ def test_log_records_have_the_token_redacted(caplog):
     with caplog.at_level(logging.INFO):
         logger.info("POST https://api.telegram.org/bot%s/getMe", TOKEN)
     assert TOKEN not in caplog.text and "[redacted]" in caplog.text
+
+
+def test_debug_logging_never_turns_on_libraries_that_log_message_texts():
+    from bot.logs import configure_logging
+
+    configure_logging(load_settings(log_level="DEBUG"))
+    assert logging.getLogger("hamkari").isEnabledFor(logging.DEBUG)
+    for chatty in ("telegram", "aiosqlite", "sqlalchemy.engine"):
+        assert not logging.getLogger(chatty).isEnabledFor(logging.DEBUG)
+    configure_logging(load_settings())

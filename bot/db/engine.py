@@ -13,7 +13,15 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from bot.db.repositories import SqlUserRepository
+from bot.db.repositories import (
+    SqlAuditLog,
+    SqlDraftRepository,
+    SqlInvitationRepository,
+    SqlOrganisationRepository,
+    SqlProjectRepository,
+    SqlStaffRepository,
+    SqlUserRepository,
+)
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -39,6 +47,12 @@ class SqlUnitOfWork:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
         self.users = SqlUserRepository(session)
+        self.organisations = SqlOrganisationRepository(session)
+        self.staff = SqlStaffRepository(session)
+        self.projects = SqlProjectRepository(session)
+        self.drafts = SqlDraftRepository(session)
+        self.invitations = SqlInvitationRepository(session)
+        self.audit = SqlAuditLog(session)
 
 
 class UnitOfWorkFactory:

@@ -1,20 +1,58 @@
+"""Repositories: SQL in, domain objects out."""
+
 from __future__ import annotations
 
-from sqlalchemy import select
+import hashlib
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import UserRow
-from bot.domain.entities import User
+from bot.db.models import (
+    AuditRow,
+    DraftRow,
+    InvitationRow,
+    OrganisationProvinceRow,
+    OrganisationRow,
+    OrganisationSectorRow,
+    ProjectProvinceRow,
+    ProjectRow,
+    ProjectSectorRow,
+    StaffRow,
+    UserRow,
+)
+from bot.domain.entities import (
+    Draft,
+    Organisation,
+    OrgStatus,
+    Profile,
+    Project,
+    ProjectStatus,
+    Role,
+    StaffMember,
+    User,
+    Visibility,
+)
+
+_PROFILE_COLUMNS = (
+    "name", "name_latin", "acronym", "kind", "country", "districts", "women_led", "youth_led",
+    "disability_led", "registration_number", "year_founded", "description", "contact_person",
+    "phone", "email", "website", "telegram",
+)
 
 
 def _to_user(row: UserRow) -> User:
     return User(id=row.id, telegram_user_id=row.telegram_user_id, locale=row.locale,
-                created_at=row.created_at)
+                created_at=row.created_at, display_name=row.display_name)
 
 
 class SqlUserRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    async def get(self, user_id: int) -> User | None:
+        row = await self._session.get(UserRow, user_id)
+        return None if row is None else _to_user(row)
 
     async def by_telegram_id(self, telegram_user_id: int) -> User | None:
         row = await self._session.scalar(
@@ -24,7 +62,7 @@ class SqlUserRepository:
 
     async def add(self, user: User) -> User:
         row = UserRow(telegram_user_id=user.telegram_user_id, locale=user.locale,
-                      created_at=user.created_at)
+                      created_at=user.created_at, display_name=user.display_name)
         self._session.add(row)
         await self._session.flush()
         user.id = row.id
@@ -35,4 +73,227 @@ class SqlUserRepository:
         if row is None:
             raise LookupError(user.id)
         row.locale = user.locale
+        row.display_name = user.display_name
+        await self._session.flush()
+
+
+def _to_organisation(row: OrganisationRow) -> Organisation:
+    profile = Profile(**{column: getattr(row, column) for column in _PROFILE_COLUMNS},
+                      sectors=tuple(s.code for s in row.sectors),
+                      provinces=tuple(p.code for p in row.provinces))
+    return Organisation(id=row.id, profile=profile, status=OrgStatus(row.status),
+                        visibility=Visibility(row.visibility), created_at=row.created_at,
+                        rejection_reason=row.rejection_reason)
+
+
+def _fill_organisation(row: OrganisationRow, organisation: Organisation) -> None:
+    for column in _PROFILE_COLUMNS:
+        setattr(row, column, getattr(organisation.profile, column))
+    row.status = organisation.status.value
+    row.visibility = organisation.visibility.value
+    row.rejection_reason = organisation.rejection_reason
+    row.sectors = [OrganisationSectorRow(code=code, position=i)
+                   for i, code in enumerate(organisation.profile.sectors)]
+    row.provinces = [OrganisationProvinceRow(code=code, position=i)
+                     for i, code in enumerate(organisation.profile.provinces)]
+
+
+class SqlOrganisationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, organisation_id: int) -> Organisation | None:
+        row = await self._session.get(OrganisationRow, organisation_id)
+        return None if row is None else _to_organisation(row)
+
+    async def add(self, organisation: Organisation) -> Organisation:
+        row = OrganisationRow(created_at=organisation.created_at)
+        _fill_organisation(row, organisation)
+        self._session.add(row)
+        await self._session.flush()
+        organisation.id = row.id
+        return organisation
+
+    async def save(self, organisation: Organisation) -> None:
+        row = await self._session.get(OrganisationRow, organisation.id)
+        if row is None:
+            raise LookupError(organisation.id)
+        _fill_organisation(row, organisation)
+        await self._session.flush()
+
+    async def delete(self, organisation_id: int) -> None:
+        row = await self._session.get(OrganisationRow, organisation_id)
+        if row is not None:
+            await self._session.delete(row)
+            await self._session.flush()
+
+    async def all_active(self) -> list[Organisation]:
+        rows = await self._session.scalars(select(OrganisationRow).where(
+            OrganisationRow.status.in_([OrgStatus.PENDING.value, OrgStatus.VERIFIED.value])))
+        return [_to_organisation(row) for row in rows]
+
+    async def with_status(self, status: OrgStatus) -> list[Organisation]:
+        rows = await self._session.scalars(
+            select(OrganisationRow).where(OrganisationRow.status == status.value)
+            .order_by(OrganisationRow.id))
+        return [_to_organisation(row) for row in rows]
+
+
+class SqlStaffRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def of_user(self, user_id: int) -> list[StaffMember]:
+        rows = await self._session.scalars(select(StaffRow).where(StaffRow.user_id == user_id)
+                                           .order_by(StaffRow.organisation_id))
+        return [StaffMember(r.organisation_id, r.user_id, Role(r.role)) for r in rows]
+
+    async def of_organisation(self, organisation_id: int) -> list[StaffMember]:
+        rows = await self._session.scalars(select(StaffRow).where(
+            StaffRow.organisation_id == organisation_id).order_by(StaffRow.user_id))
+        return [StaffMember(r.organisation_id, r.user_id, Role(r.role)) for r in rows]
+
+    async def add(self, member: StaffMember) -> None:
+        row = await self._session.get(StaffRow, (member.organisation_id, member.user_id))
+        if row is None:
+            self._session.add(StaffRow(organisation_id=member.organisation_id,
+                                       user_id=member.user_id, role=member.role.value))
+        else:
+            row.role = member.role.value
+        await self._session.flush()
+
+    async def remove(self, organisation_id: int, user_id: int) -> None:
+        await self._session.execute(delete(StaffRow).where(
+            StaffRow.organisation_id == organisation_id, StaffRow.user_id == user_id))
+
+
+def _to_project(row: ProjectRow) -> Project:
+    return Project(id=row.id, organisation_id=row.organisation_id, title=row.title,
+                   sectors=tuple(s.code for s in row.sectors),
+                   provinces=tuple(p.code for p in row.provinces),
+                   status=ProjectStatus(row.status), start=row.start, end=row.end,
+                   districts=row.districts, donor=row.donor)
+
+
+def _fill_project(row: ProjectRow, project: Project) -> None:
+    row.organisation_id = project.organisation_id
+    row.title, row.status = project.title, project.status.value
+    row.start, row.end = project.start, project.end
+    row.districts, row.donor = project.districts, project.donor
+    row.sectors = [ProjectSectorRow(code=c, position=i) for i, c in enumerate(project.sectors)]
+    row.provinces = [ProjectProvinceRow(code=c, position=i) for i, c in enumerate(project.provinces)]
+
+
+class SqlProjectRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, project_id: int) -> Project | None:
+        row = await self._session.get(ProjectRow, project_id)
+        return None if row is None else _to_project(row)
+
+    async def add(self, project: Project) -> Project:
+        row = ProjectRow()
+        _fill_project(row, project)
+        self._session.add(row)
+        await self._session.flush()
+        project.id = row.id
+        return project
+
+    async def save(self, project: Project) -> None:
+        row = await self._session.get(ProjectRow, project.id)
+        if row is None:
+            raise LookupError(project.id)
+        _fill_project(row, project)
+        await self._session.flush()
+
+    async def delete(self, project_id: int) -> None:
+        row = await self._session.get(ProjectRow, project_id)
+        if row is not None:
+            await self._session.delete(row)
+            await self._session.flush()
+
+    async def of_organisation(self, organisation_id: int) -> list[Project]:
+        rows = await self._session.scalars(select(ProjectRow).where(
+            ProjectRow.organisation_id == organisation_id).order_by(ProjectRow.id))
+        return [_to_project(row) for row in rows]
+
+    async def overlapping(self, sectors: tuple[str, ...], provinces: tuple[str, ...],
+                          exclude_organisation: int) -> list[Project]:
+        """Active projects of other organisations sharing a sector and a province."""
+        if not sectors or not provinces:
+            return []
+        query = (
+            select(ProjectRow)
+            .where(ProjectRow.status == ProjectStatus.ACTIVE.value,
+                   ProjectRow.organisation_id != exclude_organisation,
+                   ProjectRow.id.in_(select(ProjectSectorRow.project_id)
+                                     .where(ProjectSectorRow.code.in_(sectors))),
+                   ProjectRow.id.in_(select(ProjectProvinceRow.project_id)
+                                     .where(ProjectProvinceRow.code.in_(provinces))))
+            .order_by(ProjectRow.organisation_id, ProjectRow.id)
+        )
+        return [_to_project(row) for row in await self._session.scalars(query)]
+
+
+class SqlDraftRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self, user_id: int) -> Draft | None:
+        row = await self._session.get(DraftRow, user_id)
+        if row is None:
+            return None
+        return Draft(user_id=row.user_id, flow=row.flow, step=row.step, data=dict(row.data),
+                     history=list(row.history))
+
+    async def put(self, draft: Draft) -> None:
+        row = await self._session.get(DraftRow, draft.user_id)
+        if row is None:
+            row = DraftRow(user_id=draft.user_id)
+            self._session.add(row)
+        row.flow, row.step = draft.flow, draft.step
+        row.data, row.history = dict(draft.data), list(draft.history)
+        row.updated_at = datetime.now(UTC)
+        await self._session.flush()
+
+    async def delete(self, user_id: int) -> None:
+        await self._session.execute(delete(DraftRow).where(DraftRow.user_id == user_id))
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SqlInvitationRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, token: str, organisation_id: int, created_by: int,
+                  expires_at: datetime) -> None:
+        self._session.add(InvitationRow(token_hash=token_hash(token), organisation_id=organisation_id,
+                                        created_by=created_by, expires_at=expires_at))
+        await self._session.flush()
+
+    async def take(self, token: str, now: datetime) -> int | None:
+        # One UPDATE that only matches an unused, unexpired row: two people racing for the same
+        # link cannot both get in.
+        result = await self._session.execute(
+            update(InvitationRow)
+            .where(InvitationRow.token_hash == token_hash(token), InvitationRow.used_at.is_(None),
+                   InvitationRow.expires_at > now)
+            .values(used_at=now)
+            .returning(InvitationRow.organisation_id)
+        )
+        return result.scalar_one_or_none()
+
+
+class SqlAuditLog:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def record(self, action: str, organisation_id: int | None, actor_user_id: int | None,
+                     at: datetime) -> None:
+        self._session.add(AuditRow(action=action, organisation_id=organisation_id,
+                                   actor_user_id=actor_user_id, at=at))
         await self._session.flush()

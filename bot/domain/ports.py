@@ -2,12 +2,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from typing import Protocol
 
-from bot.domain.entities import User
+from bot.domain.entities import Draft, Organisation, OrgStatus, Project, StaffMember, User
 
 
 class UserRepository(Protocol):
+    async def get(self, user_id: int) -> User | None: ...
+
     async def by_telegram_id(self, telegram_user_id: int) -> User | None: ...
 
     async def add(self, user: User) -> User: ...
@@ -15,10 +18,81 @@ class UserRepository(Protocol):
     async def save(self, user: User) -> None: ...
 
 
+class OrganisationRepository(Protocol):
+    async def get(self, organisation_id: int) -> Organisation | None: ...
+
+    async def add(self, organisation: Organisation) -> Organisation: ...
+
+    async def save(self, organisation: Organisation) -> None: ...
+
+    async def delete(self, organisation_id: int) -> None: ...
+
+    async def all_active(self) -> list[Organisation]:
+        """Every organisation that is not withdrawn or rejected (for duplicate checks)."""
+        ...
+
+    async def with_status(self, status: OrgStatus) -> list[Organisation]: ...
+
+
+class StaffRepository(Protocol):
+    async def of_user(self, user_id: int) -> list[StaffMember]: ...
+
+    async def of_organisation(self, organisation_id: int) -> list[StaffMember]: ...
+
+    async def add(self, member: StaffMember) -> None: ...
+
+    async def remove(self, organisation_id: int, user_id: int) -> None: ...
+
+
+class ProjectRepository(Protocol):
+    async def get(self, project_id: int) -> Project | None: ...
+
+    async def add(self, project: Project) -> Project: ...
+
+    async def save(self, project: Project) -> None: ...
+
+    async def delete(self, project_id: int) -> None: ...
+
+    async def of_organisation(self, organisation_id: int) -> list[Project]: ...
+
+    async def overlapping(self, sectors: tuple[str, ...], provinces: tuple[str, ...],
+                          exclude_organisation: int) -> list[Project]: ...
+
+
+class DraftRepository(Protocol):
+    async def get(self, user_id: int) -> Draft | None:
+        """The user's one open conversation, if any."""
+        ...
+
+    async def put(self, draft: Draft) -> None: ...
+
+    async def delete(self, user_id: int) -> None: ...
+
+
+class InvitationRepository(Protocol):
+    async def add(self, token: str, organisation_id: int, created_by: int,
+                  expires_at: datetime) -> None: ...
+
+    async def take(self, token: str, now: datetime) -> int | None:
+        """Use the invitation once: the organisation id, or None if unknown, used or expired."""
+        ...
+
+
+class AuditLog(Protocol):
+    async def record(self, action: str, organisation_id: int | None, actor_user_id: int | None,
+                     at: datetime) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the ``async with`` block commits, an exception rolls back."""
 
     users: UserRepository
+    organisations: OrganisationRepository
+    staff: StaffRepository
+    projects: ProjectRepository
+    drafts: DraftRepository
+    invitations: InvitationRepository
+    audit: AuditLog
 
 
 UnitOfWorkFactory = Callable[[], AbstractAsyncContextManager[UnitOfWork]]

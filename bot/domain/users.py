@@ -8,20 +8,36 @@ from datetime import UTC, datetime
 from bot.domain.entities import User
 from bot.domain.errors import UnsupportedLocale
 from bot.domain.ports import UnitOfWork
+from bot.domain.text import clean_text
+
+DISPLAY_NAME_MAX = 64
 
 
-async def ensure_user(uow: UnitOfWork, telegram_user_id: int, initial_locale: str) -> User:
+async def ensure_user(uow: UnitOfWork, telegram_user_id: int, initial_locale: str,
+                      display_name: str | None = None) -> User:
     """Return the stored user, creating them with ``initial_locale`` on first contact.
 
     The locale is only used for a new user: a stored choice always wins over Telegram's hint.
     """
+    name = clean_text(display_name)[:DISPLAY_NAME_MAX] if display_name else None
     user = await uow.users.by_telegram_id(telegram_user_id)
     if user is not None:
+        if name and user.display_name != name:
+            user.display_name = name
+            await uow.users.save(user)
         return user
     return await uow.users.add(
         User(id=None, telegram_user_id=telegram_user_id, locale=initial_locale,
-             created_at=datetime.now(UTC))
+             created_at=datetime.now(UTC), display_name=name)
     )
+
+
+async def cancel_conversation(uow: UnitOfWork, user: User) -> bool:
+    """Drop whatever step-by-step conversation the user is in; False if there was none."""
+    if await uow.drafts.get(user.id) is None:
+        return False
+    await uow.drafts.delete(user.id)
+    return True
 
 
 async def change_locale(

@@ -1,0 +1,61 @@
+"""Who may do what with an organisation. Pure functions over a Viewer, tested as a matrix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain.entities import Organisation, OrgStatus, Role, Visibility
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """The acting user as the rules see them."""
+
+    user_id: int
+    is_platform_admin: bool = False
+    roles: dict[int, Role] = field(default_factory=dict)  # organisation id -> role
+    verified_org_ids: frozenset[int] = frozenset()  # the subset of theirs that is verified
+
+    def role_in(self, organisation_id: int | None) -> Role | None:
+        return self.roles.get(organisation_id) if organisation_id is not None else None
+
+    @property
+    def in_verified_org(self) -> bool:
+        return bool(self.verified_org_ids)
+
+
+def is_staff(viewer: Viewer, org: Organisation) -> bool:
+    return viewer.role_in(org.id) is not None
+
+
+def can_view(viewer: Viewer, org: Organisation) -> bool:
+    if is_staff(viewer, org) or viewer.is_platform_admin:
+        return True
+    if org.status in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
+        return False
+    if org.visibility is Visibility.PUBLIC:
+        return True
+    if org.visibility is Visibility.NETWORK:
+        return viewer.in_verified_org
+    return False
+
+
+def can_see_contacts(viewer: Viewer, org: Organisation) -> bool:
+    """Contact details only for users of verified organisations, whatever the visibility."""
+    return can_view(viewer, org) and (
+        is_staff(viewer, org) or viewer.is_platform_admin or viewer.in_verified_org
+    )
+
+
+def can_edit(viewer: Viewer, org: Organisation) -> bool:
+    return is_staff(viewer, org)
+
+
+def can_manage(viewer: Viewer, org: Organisation) -> bool:
+    """Staff, visibility, ownership, withdrawal and deletion: the owner only."""
+    return viewer.role_in(org.id) is Role.OWNER
+
+
+def can_verify(viewer: Viewer, org: Organisation) -> bool:
+    # Admins of the organisation's coordination bodies join this rule when bodies exist.
+    return viewer.is_platform_admin and not is_staff(viewer, org)

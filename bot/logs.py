@@ -30,6 +30,8 @@ def configure_logging(settings: Settings) -> None:
     # httpx logs every request URL, and Bot API URLs contain the token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("alembic").setLevel(logging.WARNING)
-    # At DEBUG these log whole updates and SQL parameters: what users wrote, phone numbers.
-    for chatty in ("telegram", "aiosqlite", "sqlalchemy.engine", "asyncio"):
+    # At DEBUG these log whole updates: what users wrote.
+    for chatty in ("telegram", "aiosqlite", "asyncio"):
         logging.getLogger(chatty).setLevel(max(logging.INFO, logging.getLogger().level))
+    # SQLAlchemy logs every statement with its parameters (names, phone numbers) already at INFO.
+    logging.getLogger("sqlalchemy").setLevel(logging.WARNING)

@@ -80,4 +80,5 @@ def test_debug_logging_never_turns_on_libraries_that_log_message_texts():
     assert logging.getLogger("hamkari").isEnabledFor(logging.DEBUG)
     for chatty in ("telegram", "aiosqlite", "sqlalchemy.engine"):
         assert not logging.getLogger(chatty).isEnabledFor(logging.DEBUG)
+    assert not logging.getLogger("sqlalchemy.engine.Engine").isEnabledFor(logging.INFO)
     configure_logging(load_settings())

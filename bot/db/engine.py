@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import (
 
 from bot.db.repositories import (
     SqlAuditLog,
+    SqlBodyRepository,
     SqlDraftRepository,
     SqlInvitationRepository,
     SqlOrganisationRepository,
@@ -52,6 +53,7 @@ class SqlUnitOfWork:
         self.projects = SqlProjectRepository(session)
         self.drafts = SqlDraftRepository(session)
         self.invitations = SqlInvitationRepository(session)
+        self.bodies = SqlBodyRepository(session)
         self.audit = SqlAuditLog(session)
 
 

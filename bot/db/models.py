@@ -189,3 +189,34 @@ class AuditRow(Base):
     organisation_id: Mapped[int | None] = mapped_column(Integer, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CoordinationBodyRow(Base):
+    """A coordination body (network, platform, round table). Managed fully by issue 5's features;
+    the registry needs its members and admins for verification and hidden visibility."""
+
+    __tablename__ = "coordination_bodies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(150))
+    country: Mapped[str] = mapped_column(String(2))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BodyMemberRow(Base):
+    __tablename__ = "body_members"
+
+    body_id: Mapped[int] = mapped_column(
+        ForeignKey("coordination_bodies.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BodyAdminRow(Base):
+    __tablename__ = "body_admins"
+
+    body_id: Mapped[int] = mapped_column(
+        ForeignKey("coordination_bodies.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)

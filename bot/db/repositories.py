@@ -10,6 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
     AuditRow,
+    BodyAdminRow,
+    BodyMemberRow,
+    CoordinationBodyRow,
     DraftRow,
     InvitationRow,
     OrganisationProvinceRow,
@@ -22,6 +25,7 @@ from bot.db.models import (
     UserRow,
 )
 from bot.domain.entities import (
+    CoordinationBody,
     Draft,
     Organisation,
     OrgStatus,
@@ -165,6 +169,44 @@ class SqlStaffRepository:
     async def remove(self, organisation_id: int, user_id: int) -> None:
         await self._session.execute(delete(StaffRow).where(
             StaffRow.organisation_id == organisation_id, StaffRow.user_id == user_id))
+
+
+class SqlBodyRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, body: CoordinationBody, now: datetime) -> CoordinationBody:
+        row = CoordinationBodyRow(name=body.name, country=body.country, created_at=now)
+        self._session.add(row)
+        await self._session.flush()
+        body.id = row.id
+        return body
+
+    async def add_member(self, body_id: int, organisation_id: int, now: datetime) -> None:
+        if await self._session.get(BodyMemberRow, (body_id, organisation_id)) is None:
+            self._session.add(BodyMemberRow(body_id=body_id, organisation_id=organisation_id,
+                                            joined_at=now))
+            await self._session.flush()
+
+    async def add_admin(self, body_id: int, user_id: int) -> None:
+        if await self._session.get(BodyAdminRow, (body_id, user_id)) is None:
+            self._session.add(BodyAdminRow(body_id=body_id, user_id=user_id))
+            await self._session.flush()
+
+    async def members_administered_by(self, user_id: int) -> set[int]:
+        rows = await self._session.scalars(
+            select(BodyMemberRow.organisation_id)
+            .join(BodyAdminRow, BodyAdminRow.body_id == BodyMemberRow.body_id)
+            .where(BodyAdminRow.user_id == user_id))
+        return set(rows)
+
+    async def admins_over(self, organisation_id: int) -> list[int]:
+        rows = await self._session.scalars(
+            select(BodyAdminRow.user_id).distinct()
+            .join(BodyMemberRow, BodyMemberRow.body_id == BodyAdminRow.body_id)
+            .where(BodyMemberRow.organisation_id == organisation_id)
+            .order_by(BodyAdminRow.user_id))
+        return list(rows)
 
 
 def _to_project(row: ProjectRow) -> Project:

@@ -78,6 +78,15 @@ class Organisation:
     rejection_reason: str | None = None
 
 
+@dataclass(slots=True)
+class CoordinationBody:
+    """A network, platform or round table that organisations belong to."""
+
+    id: int | None
+    name: str
+    country: str
+
+
 @dataclass(slots=True, frozen=True)
 class StaffMember:
     organisation_id: int

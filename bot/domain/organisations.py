@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from bot.domain import validation
 from bot.domain.entities import Organisation, OrgStatus, Profile, Role, StaffMember, User, Visibility
 from bot.domain.errors import NotAllowed, NotFound, StaleAction
-from bot.domain.permissions import Viewer, can_edit, can_manage, can_verify, can_view
+from bot.domain.permissions import Viewer, can_edit, can_manage, can_review, can_verify, can_view
 from bot.domain.ports import UnitOfWork
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -26,7 +26,25 @@ async def viewer_for(uow: UnitOfWork, user: User, admin_telegram_ids: Collection
         if organisation is not None and organisation.status is OrgStatus.VERIFIED:
             verified.add(organisation_id)
     return Viewer(user_id=user.id, is_platform_admin=user.telegram_user_id in admin_telegram_ids,
-                  roles=roles, verified_org_ids=frozenset(verified))
+                  roles=roles, verified_org_ids=frozenset(verified),
+                  supervised_org_ids=frozenset(await uow.bodies.members_administered_by(user.id)))
+
+
+async def verifiers_of(uow: UnitOfWork, organisation_id: int, admin_telegram_ids: Collection[int]
+                       ) -> list[User]:
+    """Who is asked to verify: platform administrators who have started the bot, and the admins
+    of the organisation's coordination bodies; never its own staff."""
+    staff = {member.user_id for member in await uow.staff.of_organisation(organisation_id)}
+    found: dict[int, User] = {}
+    for telegram_id in admin_telegram_ids:
+        user = await uow.users.by_telegram_id(telegram_id)
+        if user is not None:
+            found[user.id] = user
+    for user_id in await uow.bodies.admins_over(organisation_id):
+        user = await uow.users.get(user_id)
+        if user is not None:
+            found[user.id] = user
+    return [user for user_id, user in sorted(found.items()) if user_id not in staff]
 
 
 async def get_visible(uow: UnitOfWork, viewer: Viewer, organisation_id: int) -> Organisation:
@@ -225,7 +243,7 @@ async def accept_join_request(uow: UnitOfWork, viewer: Viewer, organisation_id: 
 
 
 async def pending_review(uow: UnitOfWork, viewer: Viewer) -> list[Organisation]:
-    if not viewer.is_platform_admin:
+    if not can_review(viewer):
         raise NotAllowed("verify")
     return [org for org in await uow.organisations.with_status(OrgStatus.PENDING)
             if can_verify(viewer, org)]

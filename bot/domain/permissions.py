@@ -15,6 +15,8 @@ class Viewer:
     is_platform_admin: bool = False
     roles: dict[int, Role] = field(default_factory=dict)  # organisation id -> role
     verified_org_ids: frozenset[int] = frozenset()  # the subset of theirs that is verified
+    # Members of the coordination bodies this user administers.
+    supervised_org_ids: frozenset[int] = frozenset()
 
     def role_in(self, organisation_id: int | None) -> Role | None:
         return self.roles.get(organisation_id) if organisation_id is not None else None
@@ -28,11 +30,18 @@ def is_staff(viewer: Viewer, org: Organisation) -> bool:
     return viewer.role_in(org.id) is not None
 
 
+def supervises(viewer: Viewer, org: Organisation) -> bool:
+    """An admin of a coordination body this organisation belongs to."""
+    return org.id in viewer.supervised_org_ids
+
+
 def can_view(viewer: Viewer, org: Organisation) -> bool:
     if is_staff(viewer, org) or viewer.is_platform_admin:
         return True
     if org.status in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
         return False
+    if supervises(viewer, org):  # hidden from everyone else, not from its bodies' admins
+        return True
     if org.visibility is Visibility.PUBLIC:
         return True
     if org.visibility is Visibility.NETWORK:
@@ -43,7 +52,8 @@ def can_view(viewer: Viewer, org: Organisation) -> bool:
 def can_see_contacts(viewer: Viewer, org: Organisation) -> bool:
     """Contact details only for users of verified organisations, whatever the visibility."""
     return can_view(viewer, org) and (
-        is_staff(viewer, org) or viewer.is_platform_admin or viewer.in_verified_org
+        is_staff(viewer, org) or viewer.is_platform_admin or supervises(viewer, org)
+        or viewer.in_verified_org
     )
 
 
@@ -57,5 +67,10 @@ def can_manage(viewer: Viewer, org: Organisation) -> bool:
 
 
 def can_verify(viewer: Viewer, org: Organisation) -> bool:
-    # Admins of the organisation's coordination bodies join this rule when bodies exist.
-    return viewer.is_platform_admin and not is_staff(viewer, org)
+    # Nobody verifies their own organisation.
+    return (viewer.is_platform_admin or supervises(viewer, org)) and not is_staff(viewer, org)
+
+
+def can_review(viewer: Viewer) -> bool:
+    """May see the queue of organisations waiting for verification."""
+    return viewer.is_platform_admin or bool(viewer.supervised_org_ids)

@@ -5,7 +5,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
-from bot.domain.entities import Draft, Organisation, OrgStatus, Project, StaffMember, User
+from bot.domain.entities import CoordinationBody, Draft, Organisation, OrgStatus, Project, StaffMember, User
 
 
 class UserRepository(Protocol):
@@ -42,6 +42,22 @@ class StaffRepository(Protocol):
     async def add(self, member: StaffMember) -> None: ...
 
     async def remove(self, organisation_id: int, user_id: int) -> None: ...
+
+
+class BodyRepository(Protocol):
+    async def add(self, body: CoordinationBody, now: datetime) -> CoordinationBody: ...
+
+    async def add_member(self, body_id: int, organisation_id: int, now: datetime) -> None: ...
+
+    async def add_admin(self, body_id: int, user_id: int) -> None: ...
+
+    async def members_administered_by(self, user_id: int) -> set[int]:
+        """Ids of organisations belonging to a body that this user administers."""
+        ...
+
+    async def admins_over(self, organisation_id: int) -> list[int]:
+        """User ids of the admins of every body this organisation belongs to."""
+        ...
 
 
 class ProjectRepository(Protocol):
@@ -92,6 +108,7 @@ class UnitOfWork(Protocol):
     projects: ProjectRepository
     drafts: DraftRepository
     invitations: InvitationRepository
+    bodies: BodyRepository
     audit: AuditLog
 
 

@@ -83,8 +83,23 @@ class Harness:
                     return await self.feed(user.callback(button["callback_data"], message))
         raise AssertionError(f"no button {label!r} on the latest message")
 
+    async def tap(self, user: UpdateFactory, data: str, message: dict | None = None
+                  ) -> list[ApiCall]:
+        """Press the button with callback data ``data`` (on ``message``, else the latest one)."""
+        message = message or self.api.last_message(user.user_id)
+        found = [b for row in message.get("reply_markup", {}).get("inline_keyboard", [])
+                 for b in row if b.get("callback_data") == data]
+        assert found, f"no button {data!r} on the message"
+        return await self.feed(user.callback(data, message))
+
+    def buttons(self, user: UpdateFactory) -> list[str]:
+        message = self.api.last_message(user.user_id)
+        return [b.get("callback_data", "") for row in
+                message.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
+
 
 async def start_harness(engine: AsyncEngine, **settings: Any) -> Harness:
+    settings.setdefault("admin_ids", "900000001")
     api = FakeBotApi()
     hamkari = Hamkari(make_settings(**settings), request=api, engine=engine)
     await hamkari.application.initialize()

@@ -14,6 +14,7 @@ async def load_user(update: Update, context: HamkariContext) -> None:
     if tg_user is None or tg_user.is_bot:
         return
     async with context.uow() as uow:
-        user = await ensure_user(uow, tg_user.id, resolve_locale(tg_user.language_code))
+        user = await ensure_user(uow, tg_user.id, resolve_locale(tg_user.language_code),
+                                 tg_user.full_name)
     context.user = user
     context.use_locale(user.locale)

@@ -14,6 +14,8 @@ LANGUAGE_CALLBACK_PREFIX = "lang:"
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start and choose your language")),
     ("help", N_("What this bot can do")),
+    ("register", N_("Register your organisation")),
+    ("myorg", N_("Your organisation: edit, staff, projects")),
     ("language", N_("Change the language")),
     ("cancel", N_("Leave the current step")),
 )
@@ -60,13 +62,15 @@ def help_text(t: Translator) -> str:
         f"<b>{title}</b>",
         "",
         t.gettext("/start: welcome and language choice"),
+        t.gettext("/register: register your organisation in the shared registry"),
+        t.gettext("/myorg: your organisation: edit it, its staff, projects and visibility"),
         t.gettext("/language: change the language of the bot"),
         t.gettext("/help: this list"),
         t.gettext("/cancel: leave the step you are in"),
         "",
         t.gettext(
-            "Coming next: registering your organisation, finding peers by sector and province, "
-            "meeting and reporting-deadline reminders, polls and announcements."
+            "Coming next: finding peers by sector and province, meeting and reporting-deadline "
+            "reminders, polls and announcements."
         ),
     ]
     return "\n".join(lines)
@@ -74,6 +78,11 @@ def help_text(t: Translator) -> str:
 
 def nothing_to_cancel(t: Translator) -> str:
     return t.gettext("There is nothing to cancel. Send /help to see what I can do.")
+
+
+def cancelled(t: Translator) -> str:
+    return t.gettext("Stopped. What you were entering in this conversation was discarded. "
+                     "Send /help to see what I can do.")
 
 
 def unknown_command(t: Translator) -> str:

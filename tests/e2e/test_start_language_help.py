@@ -75,11 +75,12 @@ async def test_command_menus_are_published_per_language(harness):
     calls = [c for c in harness.api.calls if c.method == "setMyCommands"]
     by_code = {c.params.get("language_code"): c.params["commands"] for c in calls}
     assert set(by_code) == {"fa", "ps", "tg", None}
-    assert [c["command"] for c in by_code[None]] == ["start", "help", "language", "cancel"]
-    assert by_code["tg"][2]["description"] == "Иваз кардани забон"
-    assert by_code["fa"][2]["description"] == "تغییر زبان"
-    assert by_code["ps"][2]["description"] == "د ژبې بدلول"
-    assert by_code[None][2]["description"] == "Change the language"
+    assert [c["command"] for c in by_code[None]] == ["start", "help", "register", "myorg", "language",
+                                                   "cancel"]
+    assert by_code["tg"][4]["description"] == "Иваз кардани забон"
+    assert by_code["fa"][4]["description"] == "تغییر زبان"
+    assert by_code["ps"][4]["description"] == "د ژبې بدلول"
+    assert by_code[None][4]["description"] == "Change the language"
 
 
 async def test_html_and_bidi_controls_in_a_name_cannot_break_the_message(harness):

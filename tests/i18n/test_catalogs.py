@@ -121,3 +121,18 @@ def test_fuzzy_entries_fall_back_to_english_at_run_time(tmp_path):
     translator = Catalogs(tmp_path).translator("tg")
     assert translator.gettext("Choose your language:") == "Choose your language:"
     assert translator.gettext("Change the language") == "Иваз кардани забон"
+
+
+@pytest.mark.parametrize("locale", TRANSLATED_LOCALES)
+def test_no_translation_is_a_copy_of_another_messages_translation(locale):
+    # A fuzzy match accepted by mistake leaves the old message's translation under a new msgid.
+    seen: dict[str, str] = {}
+    copies = []
+    for message in entries(load(locale)):
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        key = strings[0]
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        if key in seen and seen[key] != ids[0]:
+            copies.append((seen[key], ids[0]))
+        seen.setdefault(key, ids[0])
+    assert copies == []

@@ -8,12 +8,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
+from bot.domain.users import cancel_conversation
 from bot.tg import views
 from bot.tg.context import HamkariContext
 
 
 async def cancel(update: Update, context: HamkariContext) -> None:
-    await update.effective_message.reply_text(views.nothing_to_cancel(context.t))
+    async with context.uow() as uow:
+        cancelled = await cancel_conversation(uow, context.user)
+    await update.effective_message.reply_text(
+        views.cancelled(context.t) if cancelled else views.nothing_to_cancel(context.t))
 
 
 async def unknown_command(update: Update, context: HamkariContext) -> None:

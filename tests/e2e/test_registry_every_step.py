@@ -8,6 +8,7 @@ the same language and the earlier answer is kept), then answers properly.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -16,7 +17,9 @@ from bot.console.fake_api import UpdateFactory
 from bot.db.models import OrganisationRow, ProjectRow
 from bot.domain.errors import InvalidValue
 from bot.i18n import Catalogs
+from bot.i18n.dates import format_date
 from bot.tg import registry_views as rv
+from bot.tg import views
 from tests.conftest import Harness, start_harness, texts
 
 CATALOGS = Catalogs()
@@ -222,3 +225,46 @@ async def test_every_project_step_in_every_language(harness, language_code):
     assert (project.title, project.donor, project.status, project.districts) == (
         "Mobile health teams", "UNICEF", "active", "Balkh")
     assert (project.start.isoformat(), project.end.isoformat()) == ("2024-08-02", "2025-08-02")
+    # dates are shown through the shared formatter: Solar Hijri in Dari, Gregorian in Tajik
+    assert format_date(date(2024, 8, 2), locale) in saved
+    assert format_date(date(2025, 8, 2), locale) in saved
+
+
+@pytest.mark.parametrize("language_code", ["en", "ps"])
+async def test_cancel_and_old_buttons_in_two_languages(harness, language_code):
+    t = CATALOGS.translator(LANGUAGES[language_code])
+    user = UpdateFactory(user_id=100_000_103, first_name="Gul", language_code=language_code)
+    await harness.send(user, "/register")
+    await harness.send(user, "Hamkari")
+    old = harness.api.last_message(user.user_id)
+    assert texts(await harness.send(user, "/cancel")) == [views.cancelled(t)]
+    [alert] = await harness.tap(user, "reg:name_latin:skip", old)
+    assert alert.params["text"] == views.stale_button(t)
+    async with harness.application.bot_data.uow_factory() as uow:
+        assert await uow.drafts.get((await uow.users.by_telegram_id(user.user_id)).id) is None
+
+
+@pytest.mark.parametrize("language_code", ["en", "fa"])
+async def test_editing_a_field_in_two_languages(harness, language_code):
+    from tests.e2e.test_registry import register
+
+    t = CATALOGS.translator(LANGUAGES[language_code])
+    user = UpdateFactory(user_id=100_000_104, first_name="Karim", language_code=language_code)
+    await register(harness, user)
+    organisation_id = (await org_row(harness)).id
+    await harness.send(user, "/myorg")
+    await harness.tap(user, f"org:{organisation_id}:edit")
+    assert harness.api.last_message(user.user_id)["text"] == t.gettext(
+        "Which field do you want to change?")
+    await harness.tap(user, f"org:{organisation_id}:field:phone")
+    error, prompt = texts(await harness.send(user, "12"))
+    assert error == rv.invalid_value(t, InvalidValue("phone", "not_a_phone"))
+    assert t.gettext(rv.PROMPTS["phone"]) in prompt
+    [saved] = texts(await harness.send(user, "+992 ۹۳ ۱۲۳ ۴۵۶۷"))
+    assert saved.startswith(t.gettext("Saved."))
+    assert (await org_row(harness)).phone == "+992931234567"
+    # Back while editing leaves the field as it was
+    await harness.tap(user, f"org:{organisation_id}:edit")
+    await harness.tap(user, f"org:{organisation_id}:field:email")
+    [unchanged] = texts(await harness.tap(user, "edt:email:back"), "editMessageText")
+    assert unchanged.startswith(t.gettext("Nothing was changed."))

@@ -60,7 +60,7 @@ def update() -> None:
         if not path.exists():
             _pybabel("init", "-i", str(pot), "-d", str(locales_dir()), "-D", DOMAIN, "-l", locale)
         _pybabel("update", "-i", str(pot), "-d", str(locales_dir()), "-D", DOMAIN, "-l", locale,
-                 "--no-wrap", "--ignore-obsolete", "--omit-header",
+                 "--no-wrap", "--ignore-obsolete",
                  # A guessed ("fuzzy") translation of a similar old msgid is usually wrong, and
                  # removing the flag by mistake ships it: new msgids start empty instead.
                  "--no-fuzzy-matching")

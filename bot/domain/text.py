@@ -14,9 +14,6 @@ import unicodedata
 
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 ZWNJ = "\u200c"
-# Bidi embeddings/overrides/isolates, zero-width space/joiner, word joiner, BOM, soft hyphen.
-_INVISIBLE = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-                                    "\u200b\u200d\u2060\ufeff\u00ad\u200e\u200f\u061c"))
 _SPACES = re.compile(r"\s+")
 
 _ARABIC_VARIANTS = str.maketrans({"ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ة": "ه", "ۀ": "ه",
@@ -42,11 +39,40 @@ _ARABIC_TO_LATIN = {
 _VOWELS = re.compile(r"[aeiouy]")
 
 
+def _character_class(drop) -> re.Pattern[str]:
+    """A regex matching every Basic Multilingual Plane character ``drop`` selects: removing them
+    with .sub runs at C speed, which matters when a search index folds a whole registry."""
+    ranges, start = [], None
+    for code in range(0x10001):
+        wanted = code < 0x10000 and drop(chr(code))
+        if wanted and start is None:
+            start = code
+        elif not wanted and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}" if code - 1 > start
+                          else f"\\u{start:04x}")
+            start = None
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+_CONTROLS = _character_class(
+    lambda ch: unicodedata.category(ch)[0] == "C" and ch not in "\n" + ZWNJ)
+_COMBINING = _character_class(lambda ch: unicodedata.combining(ch) != 0)
+_FOLD_LETTERS = {**_ARABIC_VARIANTS, **DIGITS}
+_ASTRAL = re.compile(r"[\U00010000-\U0010ffff]")
+
+
+def _drop_astral_controls(text: str) -> str:
+    """Outside the Basic Multilingual Plane: keep emoji and rare letters, drop control-like ones."""
+    return _ASTRAL.sub(lambda m: "" if unicodedata.category(m.group())[0] == "C" else m.group(),
+                       text)
+
+
 def clean_text(text: str) -> str:
     """What we store: NFC, invisible controls removed, whitespace collapsed, trimmed."""
-    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
-    text = "".join(ch for ch in text if ch in "\n" or unicodedata.category(ch)[0] != "C"
-                   or ch == ZWNJ)
+    # Category C covers bidi overrides and isolates, zero-width space and joiner, BOM, soft hyphen.
+    text = _CONTROLS.sub("", unicodedata.normalize("NFC", text))
+    if not text.isascii():
+        text = _drop_astral_controls(text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -59,8 +85,10 @@ def clean_multiline(text: str) -> str:
 def fold(text: str) -> str:
     """Search key in the original script: letter variants, digits, diacritics, case, joiners."""
     text = unicodedata.normalize("NFKD", clean_text(text).replace(ZWNJ, ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    text = unicodedata.normalize("NFC", text).translate(_ARABIC_VARIANTS).translate(DIGITS)
+    if not text.isascii():
+        text = _ASTRAL.sub(lambda m: "" if unicodedata.combining(m.group()) else m.group(),
+                           _COMBINING.sub("", text))
+        text = unicodedata.normalize("NFC", text).translate(_FOLD_LETTERS)
     return text.casefold()
 
 

@@ -94,3 +94,15 @@ def test_fold_normalises_variants_digits_and_diacritics():
 
 def test_clean_text_removes_invisible_controls():
     assert clean_text("a\u202eb\u2066c\u200bd\ufeff") == "abcd"
+
+
+INVISIBLE = ("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200b\u200d\u2060\ufeff\u00ad"
+             "\u200e\u200f\u061c\x00\x07\U000e0001")
+
+
+def test_every_invisible_or_reordering_character_is_removed_but_zwnj_and_emoji_stay():
+    from bot.domain.text import clean_text
+
+    for character in INVISIBLE:
+        assert clean_text(f"a{character}b") == "ab", hex(ord(character))
+    assert clean_text("می\u200cکند 😀") == "می\u200cکند 😀"

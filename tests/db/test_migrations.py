@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -39,3 +40,31 @@ async def test_users_round_trip_with_large_telegram_ids(engine):
         await change_locale(uow, again, "tg", {"tg"})
     async with uow_factory() as uow:
         assert (await uow.users.by_telegram_id(7_123_456_789)).locale == "tg"
+
+
+def test_the_head_read_from_file_names_is_alembics_head():
+    from alembic.script import ScriptDirectory
+
+    from bot.db.migrate import head_revision
+
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+async def test_a_database_at_head_starts_without_importing_alembic(engine, tmp_path):
+    """Alembic costs ~10 MB: a restart of an up-to-date bot does not load it."""
+    import asyncio
+    import subprocess
+    import sys
+
+    if engine.dialect.name != "sqlite":
+        pytest.skip("one database is enough to show it")
+    await upgrade_to_head(engine)
+    url = str(engine.url)
+    probe = ("import asyncio, sys\n"
+             "from bot.db.engine import make_engine\n"
+             "from bot.db.migrate import upgrade_to_head\n"
+             f"asyncio.run(upgrade_to_head(make_engine({url!r})))\n"
+             "print('alembic' in sys.modules)\n")
+    result = await asyncio.to_thread(subprocess.run, [sys.executable, "-c", probe],
+                                     capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import UTC, datetime
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.db.engine import UnitOfWorkFactory, make_engine
 from bot.db.migrate import upgrade_to_head
+from bot.domain import lookup
 from bot.i18n import Catalogs
 from bot.tg.context import BotData, HamkariContext
 from bot.tg.ordering import PerChatOrderedProcessor
@@ -60,9 +62,13 @@ class Hamkari:
         register_handlers(self.application)
 
     async def prepare(self) -> None:
-        """Migrate the database and publish the command menus; run before the first update."""
+        """Migrate the database, publish the command menus and load the search index; run
+        before the first update, so no lookup waits for the whole registry to be read."""
         await upgrade_to_head(self.engine)
         await publish_command_menus(self.application)
+        bot_data = self.application.bot_data
+        async with bot_data.uow_factory() as uow:
+            await lookup.refresh(uow, bot_data.search_index, datetime.now(UTC))
 
     async def _on_startup(self, application: Application) -> None:
         await self.prepare()

@@ -32,6 +32,8 @@ BOT_USER = {
 class ApiCall:
     method: str
     params: dict[str, Any]
+    # Uploaded files by part name: (file name, content, MIME type), e.g. sendDocument's document.
+    files: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -50,6 +52,9 @@ class FakeBotApi(BaseRequest):
     _last_message_key: dict[int, tuple[int, int]] = field(default_factory=dict)
     _message_ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     latency: float = 0.0  # seconds per call, to model a Telegram round trip in benchmarks
+    # Files Telegram holds, by file_id: sent to the bot (add_file) or sent by it (sendDocument).
+    files: dict[str, bytes] = field(default_factory=dict)
+    _file_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
 
     # -- BaseRequest -------------------------------------------------------------------------
     async def initialize(self) -> None:
@@ -65,11 +70,14 @@ class FakeBotApi(BaseRequest):
     async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
                          read_timeout=None, write_timeout=None, connect_timeout=None,
                          pool_timeout=None) -> tuple[int, bytes]:
+        if method == "GET" and "/file/bot" in url:
+            return self._download(url)
         api_method = url.rsplit("/", 1)[-1]
         if self.latency:
             await asyncio.sleep(self.latency)
         params = dict(request_data.parameters) if request_data else {}
-        self.calls.append(ApiCall(api_method, params))
+        files = _uploaded(request_data)
+        self.calls.append(ApiCall(api_method, params, files))
         failure = self._take_failure(api_method)
         if failure is not None:
             body: dict[str, Any] = {"ok": False, "error_code": failure.error_code,
@@ -77,7 +85,9 @@ class FakeBotApi(BaseRequest):
             if failure.retry_after is not None:
                 body["parameters"] = {"retry_after": failure.retry_after}
             return failure.error_code, json.dumps(body).encode()
-        return 200, json.dumps({"ok": True, "result": self._answer(api_method, params)}).encode()
+        result = (self._document_message(params, files) if api_method == "sendDocument"
+                  else self._answer(api_method, params))
+        return 200, json.dumps({"ok": True, "result": result}).encode()
 
     # -- controlling the fake ----------------------------------------------------------------
     def fail_next(self, method: str, error_code: int, description: str,
@@ -111,6 +121,8 @@ class FakeBotApi(BaseRequest):
             return []
         if method == "getMyCommands":
             return []
+        if method == "getFile":
+            return self._file(str(params["file_id"]))
         return True
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -128,6 +140,49 @@ class FakeBotApi(BaseRequest):
         self.messages[(chat_id, message_id)] = message
         self._last_message_key[chat_id] = (chat_id, message_id)
         return message
+
+    # -- files -----------------------------------------------------------------------------------
+    def add_file(self, content: bytes, file_name: str, mime_type: str = "text/csv",
+                 declared_size: int | None = None) -> dict[str, Any]:
+        """Store a file as if a user had uploaded it; returns the Document to put in an update.
+        ``declared_size`` overrides the size Telegram reports (to test size limits cheaply)."""
+        file_id = f"file-{next(self._file_ids)}"
+        self.files[file_id] = content
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}", "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": len(content) if declared_size is None else declared_size}
+
+    def _file(self, file_id: str) -> dict[str, Any]:
+        return {"file_id": file_id, "file_unique_id": f"u{file_id}",
+                "file_size": len(self.files[file_id]), "file_path": f"documents/{file_id}"}
+
+    def _download(self, url: str) -> tuple[int, bytes]:
+        file_id = url.rsplit("/", 1)[-1]
+        self.calls.append(ApiCall("downloadFile", {"file_id": file_id}))
+        if file_id not in self.files:
+            return 404, b"Not Found"
+        return 200, self.files[file_id]
+
+    def _document_message(self, params: dict[str, Any],
+                          files: dict[str, tuple[str, bytes, str]]) -> dict[str, Any]:
+        file_name, content, mime_type = files.get("document", ("document", b"", ""))
+        document = self.add_file(content, file_name, mime_type)
+        message = self._message({**params, "text": ""})
+        message.pop("text")
+        message["document"] = document
+        if params.get("caption"):
+            message["caption"] = params["caption"]
+        return message
+
+
+def _uploaded(request_data: RequestData | None) -> dict[str, tuple[str, bytes, str]]:
+    if request_data is None or not request_data.contains_files:
+        return {}
+    uploaded = {}
+    for name, (file_name, content, mime_type) in request_data.multipart_data.items():
+        data = content if isinstance(content, bytes) else content.read()
+        uploaded[name] = (file_name, data, mime_type)
+    return uploaded
 
 
 @dataclass
@@ -160,6 +215,25 @@ class UpdateFactory:
             command_length = len(text.split()[0])
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": command_length}]
         return {"update_id": next(self._ids), "message": message}
+
+    def inline_query(self, query: str, offset: str = "") -> dict[str, Any]:
+        """Typing ``@bot query`` in any chat."""
+        return {
+            "update_id": next(self._ids),
+            "inline_query": {"id": str(next(self._ids)), "from": self._user(), "query": query,
+                             "offset": offset},
+        }
+
+    def document(self, document: dict[str, Any], caption: str | None = None,
+                 chat_id: int | None = None) -> dict[str, Any]:
+        """A message carrying a file; ``document`` as returned by FakeBotApi.add_file."""
+        update = self.message("", chat_id)
+        message = update["message"]
+        message.pop("text")
+        message["document"] = document
+        if caption:
+            message["caption"] = caption
+        return update
 
     def callback(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
         """A button press on ``message`` (a message dict the fake API returned)."""

@@ -89,6 +89,11 @@ class ConsoleSession:
             self._remember_buttons(params)
         elif call.method == "answerCallbackQuery" and params.get("text"):
             self._print(f"({render_html(str(params['text']))})")
+        elif call.method == "sendDocument":  # a terminal cannot show the file; name it
+            for file_name, content, _mime in call.files.values():
+                self._print(f"(file {file_name}, {len(content)} bytes)")
+            if params.get("caption"):
+                self._print(render_html(str(params["caption"])))
 
     def _remember_buttons(self, params: dict[str, Any]) -> None:
         keyboard = (params.get("reply_markup") or {}).get("inline_keyboard")

@@ -20,6 +20,7 @@ from bot.db.repositories import (
     SqlInvitationRepository,
     SqlOrganisationRepository,
     SqlProjectRepository,
+    SqlSearchSource,
     SqlStaffRepository,
     SqlUserRepository,
 )
@@ -54,6 +55,7 @@ class SqlUnitOfWork:
         self.drafts = SqlDraftRepository(session)
         self.invitations = SqlInvitationRepository(session)
         self.bodies = SqlBodyRepository(session)
+        self.search = SqlSearchSource(session)
         self.audit = SqlAuditLog(session)
 
 

@@ -84,6 +84,8 @@ class OrganisationRow(Base):
     visibility: Mapped[str] = mapped_column(String(12))
     rejection_reason: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Set on every change to the organisation or its projects; search indexes re-read from it.
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     sectors: Mapped[list[OrganisationSectorRow]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", order_by="OrganisationSectorRow.position")
@@ -188,7 +190,7 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(40))
     organisation_id: Mapped[int | None] = mapped_column(Integer, index=True)
     actor_user_id: Mapped[int | None] = mapped_column(Integer)
-    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
 class CoordinationBodyRow(Base):

@@ -37,6 +37,7 @@ from bot.domain.entities import (
     User,
     Visibility,
 )
+from bot.domain.search import SearchDocument
 
 _PROFILE_COLUMNS = (
     "name", "name_latin", "acronym", "kind", "country", "districts", "women_led", "youth_led",
@@ -95,6 +96,7 @@ def _fill_organisation(row: OrganisationRow, organisation: Organisation) -> None
         setattr(row, column, getattr(organisation.profile, column))
     row.status = organisation.status.value
     row.visibility = organisation.visibility.value
+    row.updated_at = datetime.now(UTC)
     row.rejection_reason = organisation.rejection_reason
     row.sectors = [OrganisationSectorRow(code=code, position=i)
                    for i, code in enumerate(organisation.profile.sectors)]
@@ -109,6 +111,11 @@ class SqlOrganisationRepository:
     async def get(self, organisation_id: int) -> Organisation | None:
         row = await self._session.get(OrganisationRow, organisation_id)
         return None if row is None else _to_organisation(row)
+
+    async def get_many(self, organisation_ids: list[int]) -> dict[int, Organisation]:
+        rows = await self._session.scalars(
+            select(OrganisationRow).where(OrganisationRow.id.in_(organisation_ids)))
+        return {row.id: _to_organisation(row) for row in rows}
 
     async def add(self, organisation: Organisation) -> Organisation:
         row = OrganisationRow(created_at=organisation.created_at)
@@ -200,6 +207,14 @@ class SqlBodyRepository:
             .where(BodyAdminRow.user_id == user_id))
         return set(rows)
 
+    async def names_of(self, organisation_id: int) -> list[str]:
+        rows = await self._session.scalars(
+            select(CoordinationBodyRow.name)
+            .join(BodyMemberRow, BodyMemberRow.body_id == CoordinationBodyRow.id)
+            .where(BodyMemberRow.organisation_id == organisation_id)
+            .order_by(CoordinationBodyRow.name))
+        return list(rows)
+
     async def admins_over(self, organisation_id: int) -> list[int]:
         rows = await self._session.scalars(
             select(BodyAdminRow.user_id).distinct()
@@ -226,6 +241,12 @@ def _fill_project(row: ProjectRow, project: Project) -> None:
     row.provinces = [ProjectProvinceRow(code=c, position=i) for i, c in enumerate(project.provinces)]
 
 
+async def _touch(session: AsyncSession, organisation_id: int) -> None:
+    """A project change is an organisation change for search (titles, sectors, provinces)."""
+    await session.execute(update(OrganisationRow).where(OrganisationRow.id == organisation_id)
+                          .values(updated_at=datetime.now(UTC)))
+
+
 class SqlProjectRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
@@ -240,6 +261,7 @@ class SqlProjectRepository:
         self._session.add(row)
         await self._session.flush()
         project.id = row.id
+        await _touch(self._session, project.organisation_id)
         return project
 
     async def save(self, project: Project) -> None:
@@ -248,12 +270,14 @@ class SqlProjectRepository:
             raise LookupError(project.id)
         _fill_project(row, project)
         await self._session.flush()
+        await _touch(self._session, project.organisation_id)
 
     async def delete(self, project_id: int) -> None:
         row = await self._session.get(ProjectRow, project_id)
         if row is not None:
             await self._session.delete(row)
             await self._session.flush()
+            await _touch(self._session, row.organisation_id)
 
     async def of_organisation(self, organisation_id: int) -> list[Project]:
         rows = await self._session.scalars(select(ProjectRow).where(
@@ -339,3 +363,77 @@ class SqlAuditLog:
         self._session.add(AuditRow(action=action, organisation_id=organisation_id,
                                    actor_user_id=actor_user_id, at=at))
         await self._session.flush()
+
+
+class SqlSearchSource:
+    """Search documents read with plain column queries: fast enough to load 50,000 at start."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def documents_changed_since(self, since: datetime | None, after_id: int = 0,
+                                      limit: int = 2000) -> list[SearchDocument]:
+        o = OrganisationRow
+        query = select(o.id, o.status, o.visibility, o.country, o.women_led, o.youth_led, o.name,
+                       o.name_latin, o.acronym, o.description, o.updated_at).where(o.id > after_id)
+        if since is not None:
+            # Through the updated_at index: a plain filter lets SQLite walk every row by id.
+            query = query.where(o.id.in_(select(o.id).where(o.updated_at > since)
+                                         .scalar_subquery()))
+        rows = (await self._session.execute(query.order_by(o.id).limit(limit))).all()
+        if not rows:
+            return []
+        ids = [row.id for row in rows]
+        sectors = await self._codes(OrganisationSectorRow, ids)
+        provinces = await self._codes(OrganisationProvinceRow, ids)
+        projects = await self._projects(ids)
+        documents = []
+        for row in rows:
+            titles, project_sectors, project_provinces = projects.get(row.id, ((), (), ()))
+            documents.append(SearchDocument(
+                organisation_id=row.id, status=OrgStatus(row.status),
+                visibility=Visibility(row.visibility), country=row.country,
+                sectors=tuple(sectors.get(row.id, ())), provinces=tuple(provinces.get(row.id, ())),
+                women_led=row.women_led, youth_led=row.youth_led,
+                names=tuple(n for n in (row.name, row.name_latin, row.acronym) if n),
+                description=row.description or "", project_titles=titles,
+                project_sectors=project_sectors, project_provinces=project_provinces,
+                version=row.updated_at.timestamp() if row.updated_at else 0.0))
+        return documents
+
+    async def _codes(self, model, ids: list[int]) -> dict[int, list[str]]:
+        query = (select(model.organisation_id, model.code)
+                 .where(model.organisation_id.in_(ids)).order_by(model.position))
+        found: dict[int, list[str]] = {}
+        for organisation_id, code in (await self._session.execute(query)).all():
+            found.setdefault(organisation_id, []).append(code)
+        return found
+
+    async def _projects(self, ids: list[int]
+                        ) -> dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
+        """Titles of every project; sectors and provinces of the active ones (for the filters)."""
+        rows = (await self._session.execute(
+            select(ProjectRow.id, ProjectRow.organisation_id, ProjectRow.title, ProjectRow.status)
+            .where(ProjectRow.organisation_id.in_(ids)))).all()
+        if not rows:
+            return {}
+        active = [row.id for row in rows if row.status == ProjectStatus.ACTIVE.value]
+        codes: dict[int, tuple[set[str], set[str]]] = {}
+        for model, position in ((ProjectSectorRow, 0), (ProjectProvinceRow, 1)):
+            query = select(model.project_id, model.code).where(model.project_id.in_(active))
+            for project_id, code in (await self._session.execute(query)).all():
+                codes.setdefault(project_id, (set(), set()))[position].add(code)
+        found: dict[int, tuple[list[str], set[str], set[str]]] = {}
+        for row in rows:
+            titles, sectors, provinces = found.setdefault(row.organisation_id, ([], set(), set()))
+            titles.append(row.title)
+            project_sectors, project_provinces = codes.get(row.id, ((), ()))
+            sectors.update(project_sectors)
+            provinces.update(project_provinces)
+        return {oid: (tuple(t), tuple(sorted(s)), tuple(sorted(p)))
+                for oid, (t, s, p) in found.items()}
+
+    async def deleted_since(self, since: datetime) -> list[int]:
+        rows = await self._session.scalars(select(AuditRow.organisation_id).where(
+            AuditRow.action == "deleted", AuditRow.at > since))
+        return [organisation_id for organisation_id in rows if organisation_id is not None]

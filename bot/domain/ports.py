@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.domain.entities import CoordinationBody, Draft, Organisation, OrgStatus, Project, StaffMember, User
+from bot.domain.search import SearchDocument
 
 
 class UserRepository(Protocol):
@@ -20,6 +21,10 @@ class UserRepository(Protocol):
 
 class OrganisationRepository(Protocol):
     async def get(self, organisation_id: int) -> Organisation | None: ...
+
+    async def get_many(self, organisation_ids: list[int]) -> dict[int, Organisation]:
+        """The ones that exist, by id, in one round trip."""
+        ...
 
     async def add(self, organisation: Organisation) -> Organisation: ...
 
@@ -58,6 +63,20 @@ class BodyRepository(Protocol):
     async def admins_over(self, organisation_id: int) -> list[int]:
         """User ids of the admins of every body this organisation belongs to."""
         ...
+
+    async def names_of(self, organisation_id: int) -> list[str]:
+        """Names of the bodies this organisation belongs to."""
+        ...
+
+
+class SearchSource(Protocol):
+    async def documents_changed_since(self, since: datetime | None, after_id: int = 0,
+                                      limit: int = 2000) -> list[SearchDocument]:
+        """Organisations changed after ``since`` (all when None) with ids above ``after_id``,
+        by id, at most ``limit``: the registry is read in batches to keep memory flat."""
+        ...
+
+    async def deleted_since(self, since: datetime) -> list[int]: ...
 
 
 class ProjectRepository(Protocol):
@@ -109,6 +128,7 @@ class UnitOfWork(Protocol):
     drafts: DraftRepository
     invitations: InvitationRepository
     bodies: BodyRepository
+    search: SearchSource
     audit: AuditLog
 
 

@@ -26,3 +26,8 @@ def isolate(value: object) -> str:
     """
     text = str(value).translate(_BIDI_CONTROLS)
     return f"{FSI}{html.escape(text, quote=False)}{PDI}"
+
+
+def isolate_plain(value: object) -> str:
+    """isolate() for plain text (a report file, not an HTML message): bidi-safe, not escaped."""
+    return f"{FSI}{str(value).translate(_BIDI_CONTROLS)}{PDI}"

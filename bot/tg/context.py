@@ -8,6 +8,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.domain.entities import User
 from bot.domain.ports import UnitOfWork, UnitOfWorkFactory
+from bot.domain.ratelimit import RateLimiter
+from bot.domain.search import SearchIndex
 from bot.i18n import Catalogs, Translator
 
 
@@ -18,6 +20,11 @@ class BotData:
     uow_factory: UnitOfWorkFactory | None = None
     catalogs: Catalogs | None = None
     admin_ids: frozenset[int] = field(default_factory=frozenset)
+    # One search index per process, refreshed from the database before each lookup.
+    search_index: SearchIndex = field(default_factory=SearchIndex)
+    # Per user: /find, its buttons and cards; inline queries arrive as people type, so more.
+    lookup_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(30, 60.0))
+    inline_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
 
 
 class HamkariContext(CallbackContext[ExtBot, dict, dict, BotData]):

@@ -13,8 +13,12 @@ async def load_user(update: Update, context: HamkariContext) -> None:
     tg_user = update.effective_user
     if tg_user is None or tg_user.is_bot:
         return
+    locale = resolve_locale(tg_user.language_code)
     async with context.uow() as uow:
-        user = await ensure_user(uow, tg_user.id, resolve_locale(tg_user.language_code),
-                                 tg_user.full_name)
+        if update.inline_query is not None:
+            # Typing @bot in some chat is not starting the bot: store nothing about them.
+            user = await uow.users.by_telegram_id(tg_user.id)
+        else:
+            user = await ensure_user(uow, tg_user.id, locale, tg_user.full_name)
     context.user = user
-    context.use_locale(user.locale)
+    context.use_locale(user.locale if user else locale)

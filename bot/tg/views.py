@@ -9,11 +9,14 @@ from bot.i18n.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from bot.i18n.text import isolate
 
 LANGUAGE_CALLBACK_PREFIX = "lang:"
+# Opens the sector picker of a new search (bot.tg.find_views.SearchState().encode("fs")).
+FIND_CALLBACK = "fs:0:::::"
 
 # The command menu; descriptions are translated per language by command_menu().
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", N_("Start and choose your language")),
     ("help", N_("What this bot can do")),
+    ("find", N_("Find organisations by name, sector or province")),
     ("register", N_("Register your organisation")),
     ("myorg", N_("Your organisation: edit, staff, projects")),
     ("language", N_("Change the language")),
@@ -27,6 +30,19 @@ def language_keyboard() -> InlineKeyboardMarkup:
         for locale in SUPPORTED_LOCALES
     ]
     return InlineKeyboardMarkup([buttons[:2], buttons[2:]])
+
+
+def find_button(t: Translator) -> InlineKeyboardButton:
+    return InlineKeyboardButton("🔎 " + t.gettext("Find organisations"), callback_data=FIND_CALLBACK)
+
+
+def welcome_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """The main menu: languages, and straight into a lookup."""
+    return InlineKeyboardMarkup([*language_keyboard().inline_keyboard, [find_button(t)]])
+
+
+def help_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[find_button(t)]])
 
 
 def welcome(t: Translator, first_name: str | None) -> str:
@@ -56,22 +72,23 @@ def unknown_language(t: Translator) -> str:
     return t.gettext("That language is not available. Please choose one of the buttons.")
 
 
-def help_text(t: Translator) -> str:
+def help_text(t: Translator, bot_username: str) -> str:
     title = t.gettext("What Hamkari can do")
     lines = [
         f"<b>{title}</b>",
         "",
         t.gettext("/start: welcome and language choice"),
+        t.gettext("/find: find organisations by name (any script), sector or province"),
         t.gettext("/register: register your organisation in the shared registry"),
         t.gettext("/myorg: your organisation: edit it, its staff, projects and visibility"),
         t.gettext("/language: change the language of the bot"),
         t.gettext("/help: this list"),
         t.gettext("/cancel: leave the step you are in"),
         "",
-        t.gettext(
-            "Coming next: finding peers by sector and province, meeting and reporting-deadline "
-            "reminders, polls and announcements."
-        ),
+        t.gettext("In any chat, type @{bot} and a name to share an organisation's card.").format(
+            bot=bot_username),
+        "",
+        t.gettext("Coming next: meeting and reporting-deadline reminders, polls and announcements."),
     ]
     return "\n".join(lines)
 

@@ -38,7 +38,7 @@ def test_scripted_console_in_pashto_then_dari_keeps_state_in_the_database(tmp_pa
 def test_console_in_tajik_with_wrong_button_numbers(tmp_path):
     result = hamkari(["console", "--lang", "tg"], tmp_path, "/start\n9\n3\n")
     assert "Ба Ҳамкорӣ хуш омадед" in result.stdout
-    assert "(no button 9: choose 1-4)" in result.stdout
+    assert "(no button 9: choose 1-5)" in result.stdout
     assert "бо забони тоҷикӣ" in result.stdout
 
 

@@ -8,7 +8,9 @@ import pytest
 from telegram.ext import CommandHandler
 
 from bot.console.fake_api import UpdateFactory
+from bot.i18n import Catalogs
 from bot.i18n.text import FSI, PDI
+from bot.tg.find_views import SearchState
 from tests.conftest import start_harness, texts
 
 GREETING = {"fa_AF": "به همکاری خوش آمدید", "ps": "همکارۍ ته ښه راغلاست",
@@ -33,7 +35,10 @@ async def test_start_greets_in_the_language_telegram_reports(harness, language_c
     [greeting] = texts(calls)
     assert GREETING[locale] in greeting
     keyboard = calls[-1].params["reply_markup"]["inline_keyboard"]
-    assert [b["text"] for row in keyboard for b in row] == ["دری", "پښتو", "Тоҷикӣ", "English"]
+    assert [b["text"] for row in keyboard for b in row] == [
+        "دری", "پښتو", "Тоҷикӣ", "English",
+        "🔎 " + Catalogs().translator(locale).gettext("Find organisations")]
+    assert keyboard[-1][0]["callback_data"] == SearchState().encode("fs")
 
 
 @pytest.mark.parametrize("target", ["fa_AF", "ps", "tg", "en"])
@@ -75,12 +80,12 @@ async def test_command_menus_are_published_per_language(harness):
     calls = [c for c in harness.api.calls if c.method == "setMyCommands"]
     by_code = {c.params.get("language_code"): c.params["commands"] for c in calls}
     assert set(by_code) == {"fa", "ps", "tg", None}
-    assert [c["command"] for c in by_code[None]] == ["start", "help", "register", "myorg", "language",
-                                                   "cancel"]
-    assert by_code["tg"][4]["description"] == "Иваз кардани забон"
-    assert by_code["fa"][4]["description"] == "تغییر زبان"
-    assert by_code["ps"][4]["description"] == "د ژبې بدلول"
-    assert by_code[None][4]["description"] == "Change the language"
+    assert [c["command"] for c in by_code[None]] == ["start", "help", "find", "register", "myorg",
+                                                   "language", "cancel"]
+    assert by_code["tg"][5]["description"] == "Иваз кардани забон"
+    assert by_code["fa"][5]["description"] == "تغییر زبان"
+    assert by_code["ps"][5]["description"] == "د ژبې بدلول"
+    assert by_code[None][5]["description"] == "Change the language"
 
 
 async def test_html_and_bidi_controls_in_a_name_cannot_break_the_message(harness):

@@ -10,12 +10,13 @@ from bot.tg.context import HamkariContext
 async def start(update: Update, context: HamkariContext) -> None:
     first_name = update.effective_user.first_name if update.effective_user else None
     await update.effective_message.reply_text(
-        views.welcome(context.t, first_name), reply_markup=views.language_keyboard()
+        views.welcome(context.t, first_name), reply_markup=views.welcome_keyboard(context.t)
     )
 
 
 async def help_command(update: Update, context: HamkariContext) -> None:
-    await update.effective_message.reply_text(views.help_text(context.t))
+    await update.effective_message.reply_text(views.help_text(context.t, context.bot.username),
+                                              reply_markup=views.help_keyboard(context.t))
 
 
 def handlers() -> list[BaseHandler]:

@@ -20,7 +20,6 @@ import sys
 from array import array
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -45,7 +44,6 @@ def words(text: str) -> list[str]:
     return [w for w in _WORD.findall(fold(text).replace("_", " ")) if w]
 
 
-@lru_cache(maxsize=4096)
 def skeleton(word: str) -> str:
     """The cross-script key of a folded word; empty when too short to mean anything, and for
     numbers, which are the same in every script once folded."""
@@ -181,6 +179,8 @@ class SearchIndex:
     by_kind: dict[Kind, array] = field(default_factory=dict)
     _visible_cache: dict[frozenset[Kind], set[int]] = field(default_factory=dict)
     loaded_until: datetime | None = None
+    # Skeletons of words seen while loading; trim() drops them: worth it only for a bulk load.
+    _skeletons: dict[str, str] = field(default_factory=dict)
     # One refresh at a time: concurrent lookups wait for it instead of loading the registry twice.
     refreshing: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -212,7 +212,10 @@ class SearchIndex:
             for text in texts:
                 for word in words(text or ""):
                     keys.add(word)
-                    if key := skeleton(word):
+                    key = self._skeletons.get(word)
+                    if key is None:
+                        key = self._skeletons[word] = skeleton(word)
+                    if key:
                         keys.add("~" + key)
             for key in keys:
                 self._post(postings, key, slot)
@@ -231,6 +234,7 @@ class SearchIndex:
 
     def trim(self) -> None:
         """After a bulk load: arrays grown by appending hold spare room; copies are exact."""
+        self._skeletons = {}
         for postings in (self.name_postings, self.text_postings):
             for key, posting in postings.items():
                 if not isinstance(posting, int):

@@ -10,7 +10,15 @@ from datetime import datetime, timedelta
 from bot.domain import validation
 from bot.domain.entities import Organisation, OrgStatus, Profile, Role, StaffMember, User, Visibility
 from bot.domain.errors import NotAllowed, NotFound, StaleAction
-from bot.domain.permissions import Viewer, can_edit, can_manage, can_review, can_verify, can_view
+from bot.domain.permissions import (
+    Viewer,
+    can_edit,
+    can_manage,
+    can_review,
+    can_verify,
+    can_view,
+    supervises,
+)
 from bot.domain.ports import UnitOfWork
 
 INVITATION_LIFETIME = timedelta(days=7)
@@ -221,25 +229,52 @@ async def transfer_ownership(uow: UnitOfWork, viewer: Viewer, organisation_id: i
     await uow.audit.record("ownership_transferred", organisation_id, viewer.user_id, now)
 
 
-async def request_to_join(uow: UnitOfWork, user: User, organisation_id: int) -> list[User]:
-    """The owners to ask; the request itself travels in their Accept/Decline buttons."""
+@dataclass(frozen=True, slots=True)
+class JoinRequest:
+    deciders: list[User]  # who gets Accept / Decline
+    claim: bool  # the organisation has no owner yet (e.g. imported): accepting makes one
+
+
+async def request_to_join(uow: UnitOfWork, user: User, organisation_id: int,
+                          admin_telegram_ids: Collection[int] = ()) -> JoinRequest:
+    """The owners decide; an organisation without one (imported) is claimed through its verifiers.
+    The request itself travels in the deciders' Accept/Decline buttons."""
     organisation = await uow.organisations.get(organisation_id)
     if organisation is None or organisation.status in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
         raise StaleAction()
     await uow.drafts.delete(user.id)
-    return await _owners(uow, organisation_id)
+    owners = await _owners(uow, organisation_id)
+    if owners:
+        return JoinRequest(owners, claim=False)
+    return JoinRequest(await verifiers_of(uow, organisation_id, admin_telegram_ids), claim=True)
+
+
+async def answerable_join(uow: UnitOfWork, viewer: Viewer, organisation_id: int
+                          ) -> tuple[Organisation, bool]:
+    """The organisation, and whether answering is a claim; NotAllowed for anyone else."""
+    organisation = await uow.organisations.get(organisation_id)
+    if organisation is None:
+        raise NotFound("organisation", organisation_id)
+    if await _owners(uow, organisation_id):
+        return await manageable(uow, viewer, organisation_id), False
+    if not (viewer.is_platform_admin or supervises(viewer, organisation)):
+        raise NotAllowed("manage")
+    return organisation, True
 
 
 async def accept_join_request(uow: UnitOfWork, viewer: Viewer, organisation_id: int, user_id: int,
-                              now: datetime) -> tuple[Organisation, User]:
-    organisation = await manageable(uow, viewer, organisation_id)
+                              now: datetime) -> tuple[Organisation, User, Role]:
+    """The requester joins as a member, or as the owner of an organisation that had none."""
+    organisation, claim = await answerable_join(uow, viewer, organisation_id)
     user = await uow.users.get(user_id)
     if user is None:
         raise StaleAction()
-    if user_id not in {m.user_id for m in await uow.staff.of_organisation(organisation_id)}:
-        await uow.staff.add(StaffMember(organisation_id, user_id, Role.MEMBER))
-        await uow.audit.record("joined", organisation_id, user_id, now)
-    return organisation, user
+    role = Role.OWNER if claim else Role.MEMBER
+    current = {m.user_id: m.role for m in await uow.staff.of_organisation(organisation_id)}
+    if current.get(user_id) is not Role.OWNER and (claim or user_id not in current):
+        await uow.staff.add(StaffMember(organisation_id, user_id, role))
+        await uow.audit.record("claimed" if claim else "joined", organisation_id, user_id, now)
+    return organisation, user, role
 
 
 async def pending_review(uow: UnitOfWork, viewer: Viewer) -> list[Organisation]:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from bot.console.fake_api import UpdateFactory
 from bot.db.models import AuditRow, OrganisationRow, ProjectRow, StaffRow
-from bot.domain.entities import CoordinationBody
+from bot.domain.entities import CoordinationBody, Organisation, OrgStatus, Profile, Visibility
 from bot.i18n import Catalogs
 from tests.conftest import Harness, start_harness, texts
 
@@ -437,3 +437,39 @@ async def test_the_default_log_level_never_writes_a_phone_number(harness):
         logging.getLogger().removeHandler(kept)
     logged = "\n".join(kept.lines)
     assert "701234567" not in logged and "۰۷۰۱۲۳۴۵۶۷" not in logged
+
+
+async def test_an_imported_organisation_without_owner_is_claimed_through_an_administrator(harness):
+    """Imported organisations have no owner: asking to join one asks the administrators, and
+    accepting makes the requester its owner."""
+    async with harness.application.bot_data.uow_factory() as uow:
+        imported = await uow.organisations.add(Organisation(
+            id=None, status=OrgStatus.VERIFIED, visibility=Visibility.PUBLIC, created_at=NOW,
+            profile=Profile(name="Hamkori", kind="ngo", country="TJ", provinces=("TJK001",),
+                            sectors=("health",))))
+    leader = owner("tg", user_id=100_000_009, name="Dilshod")
+    await register(harness, leader, name="Ҳамкорӣ", save=False)
+    calls = await harness.tap(leader, f"reg:confirm:join:{imported.id}")
+    [told] = texts(calls, "editMessageText")
+    assert told == Catalogs().translator("tg").gettext(
+        "{name} has no owner in the bot yet. Your request to manage it was sent to the "
+        "administrators. Your registration draft was closed.").format(name="\u2068Hamkori\u2069")
+    [to_admin] = [c for c in calls if c.params.get("chat_id") == ADMIN_ID]
+    assert "asks to become the owner of" in to_admin.params["text"]
+    accept = f"join:{imported.id}:{await user_id(harness, leader)}:ok"
+    stranger = owner(user_id=100_000_010, name="Other")
+    [stale] = await harness.feed(stranger.callback(accept, harness.api.last_message(ADMIN_ID)))
+    assert "no longer active" in stale.params["text"]
+
+    admin = UpdateFactory(user_id=ADMIN_ID, first_name="Admin", language_code="en")
+    calls = await harness.tap(admin, accept)
+    assert texts(calls, "editMessageText") == [
+        "Accepted: they are now the owner of \u2068Hamkori\u2069."]
+    [to_leader] = [c for c in calls if c.params.get("chat_id") == leader.user_id]
+    assert "/myorg" in to_leader.params["text"]
+    await harness.send(leader, "/myorg")
+    assert f"org:{imported.id}:vis" in harness.buttons(leader)  # owner's buttons
+    async with harness.hamkari.engine.connect() as connection:
+        roles = (await connection.execute(select(StaffRow.role))).scalars().all()
+        actions = (await connection.scalars(select(AuditRow.action))).all()
+    assert roles == ["owner"] and "claimed" in actions

@@ -249,17 +249,26 @@ def _verification_request(t, organisation: Organisation):
 async def _ask_to_join(update: Update, context: HamkariContext, uow, draft: Draft,
                        organisation_id: int) -> None:
     query = update.callback_query
-    owners = await orgs.request_to_join(uow, context.user, organisation_id)
+    request = await orgs.request_to_join(uow, context.user, organisation_id,
+                                         context.bot_data.admin_ids)
     organisation = await uow.organisations.get(organisation_id)
-    requester = update.effective_user.full_name
+    name = rv.isolate(organisation.profile.name)
+    requester = rv.isolate(update.effective_user.full_name)
     await query.answer()
-    await _edit(query, context.t.gettext(
-        "Your request to join {name} was sent to its owner. Your registration draft was "
-        "closed.").format(name=rv.isolate(organisation.profile.name)), None)
-    for owner in owners:
-        await _notify(context, owner, lambda t: (
-            t.gettext("{person} asks to join {name} as a member.").format(
-                person=rv.isolate(requester), name=rv.isolate(organisation.profile.name)),
+    if request.claim:
+        told = context.t.gettext(
+            "{name} has no owner in the bot yet. Your request to manage it was sent to the "
+            "administrators. Your registration draft was closed.")
+    else:
+        told = context.t.gettext("Your request to join {name} was sent to its owner. Your "
+                                 "registration draft was closed.")
+    await _edit(query, told.format(name=name), None)
+    for decider in request.deciders:
+        await _notify(context, decider, lambda t: (
+            (t.gettext("{person} asks to become the owner of {name}, which has no owner yet "
+                       "(for example, it was imported).") if request.claim
+             else t.gettext("{person} asks to join {name} as a member.")).format(
+                person=requester, name=name),
             InlineKeyboardMarkup([[
                 rv.button(t.gettext("Accept"), f"join:{organisation_id}:{context.user.id}:ok"),
                 rv.button(t.gettext("Decline"), f"join:{organisation_id}:{context.user.id}:no"),
@@ -273,22 +282,26 @@ async def on_join_answer(update: Update, context: HamkariContext) -> None:
         viewer = await _viewer(context, uow)
         try:
             if answer == "ok":
-                organisation, user = await orgs.accept_join_request(
+                organisation, user, role = await orgs.accept_join_request(
                     uow, viewer, int(organisation_id), int(user_id), _now())
             else:
-                organisation = await orgs.manageable(uow, viewer, int(organisation_id))
+                organisation, _claim = await orgs.answerable_join(uow, viewer, int(organisation_id))
                 user = await uow.users.get(int(user_id))
         except (NotAllowed, NotFound, StaleAction):
             await query.answer(views.stale_button(context.t), show_alert=True)
             return
     await query.answer()
     name = rv.isolate(organisation.profile.name)
-    if answer == "ok":
+    if answer == "ok" and role is Role.OWNER:
+        await _edit(query, context.t.gettext("Accepted: they are now the owner of {name}.")
+                    .format(name=name), None)
+        await _notify(context, user, lambda t: (t.gettext(
+            "You are now the owner of {name}. See and edit it with /myorg.").format(name=name), None))
+    elif answer == "ok":
         await _edit(query, context.t.gettext("Accepted: they are now a member of {name}.")
                     .format(name=name), None)
-        if user:
-            await _notify(context, user, lambda t: (t.gettext(
-                "You are now a member of {name}. See it with /myorg.").format(name=name), None))
+        await _notify(context, user, lambda t: (t.gettext(
+            "You are now a member of {name}. See it with /myorg.").format(name=name), None))
     else:
         await _edit(query, context.t.gettext("Declined."), None)
         if user:

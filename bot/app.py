@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from datetime import UTC, datetime
@@ -17,9 +18,11 @@ from telegram.request import BaseRequest
 from bot.config import Settings
 from bot.db.engine import UnitOfWorkFactory, make_engine
 from bot.db.migrate import upgrade_to_head
+from bot.delivery.worker import DeliveryWorker
 from bot.domain import lookup
 from bot.i18n import Catalogs
 from bot.tg.context import BotData, HamkariContext
+from bot.tg.gateway import TelegramGateway
 from bot.tg.ordering import PerChatOrderedProcessor
 from bot.tg.setup import publish_command_menus, register_handlers
 
@@ -59,6 +62,9 @@ class Hamkari:
         bot_data.uow_factory = UnitOfWorkFactory(self.engine)
         bot_data.catalogs = Catalogs()
         bot_data.admin_ids = settings.admin_ids
+        bot_data.delivery = DeliveryWorker(bot_data.uow_factory,
+                                           TelegramGateway(self.application.bot))
+        self._delivery_task: asyncio.Task | None = None
         register_handlers(self.application)
 
     async def prepare(self) -> None:
@@ -72,9 +78,13 @@ class Hamkari:
 
     async def _on_startup(self, application: Application) -> None:
         await self.prepare()
+        # Queued messages (notices, later reminders and announcements) go out from here.
+        self._delivery_task = asyncio.create_task(application.bot_data.delivery.run_forever())
         log.info("Hamkari is up as @%s", application.bot.username)
 
     async def _on_shutdown(self, _application: Application) -> None:
+        if self._delivery_task is not None:
+            self._delivery_task.cancel()
         await self.engine.dispose()
 
 

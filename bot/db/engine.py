@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 from bot.db.repositories import (
     SqlAuditLog,
     SqlBodyRepository,
+    SqlDeliveryRepository,
     SqlDraftRepository,
     SqlInvitationRepository,
     SqlOrganisationRepository,
@@ -56,6 +57,7 @@ class SqlUnitOfWork:
         self.invitations = SqlInvitationRepository(session)
         self.bodies = SqlBodyRepository(session)
         self.search = SqlSearchSource(session)
+        self.deliveries = SqlDeliveryRepository(session)
         self.audit = SqlAuditLog(session)
 
 

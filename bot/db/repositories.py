@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -13,6 +15,7 @@ from bot.db.models import (
     BodyAdminRow,
     BodyMemberRow,
     CoordinationBodyRow,
+    DeliveryRow,
     DraftRow,
     InvitationRow,
     OrganisationProvinceRow,
@@ -24,6 +27,7 @@ from bot.db.models import (
     StaffRow,
     UserRow,
 )
+from bot.domain.delivery import LEASE, Delivery, DeliveryStatus, Priority
 from bot.domain.entities import (
     CoordinationBody,
     Draft,
@@ -437,3 +441,57 @@ class SqlSearchSource:
         rows = await self._session.scalars(select(AuditRow.organisation_id).where(
             AuditRow.action == "deleted", AuditRow.at > since))
         return [organisation_id for organisation_id in rows if organisation_id is not None]
+
+
+class SqlDeliveryRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def enqueue(self, delivery: Delivery, now: datetime) -> bool:
+        dialect = self._session.bind.dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        statement = insert(DeliveryRow).values(
+            key=delivery.key, chat_id=delivery.chat_id, priority=int(delivery.priority),
+            payload=delivery.payload, status=DeliveryStatus.PENDING.value, attempts=0,
+            due_at=delivery.due_at or now, created_at=now,
+        ).on_conflict_do_nothing(index_elements=["key"])  # the same key twice: queued once
+        result = await self._session.execute(statement)
+        return result.rowcount == 1
+
+    async def claim(self, now: datetime, limit: int) -> list[Delivery]:
+        d = DeliveryRow
+        free = (d.status == DeliveryStatus.PENDING.value) & (
+            d.claimed_until.is_(None) | (d.claimed_until < now))
+        candidates = list(await self._session.scalars(
+            select(d.id).where(free, d.due_at <= now)
+            .order_by(d.priority, d.due_at, d.id).limit(limit)
+            .with_for_update(skip_locked=True)))  # PostgreSQL: instances skip each other's rows
+        if not candidates:
+            return []
+        # The lease is taken only where still free: on SQLite, which has no SKIP LOCKED, a
+        # second worker that read the same candidates gets none of them.
+        claimed = set(await self._session.scalars(
+            update(d).where(d.id.in_(candidates), free).values(claimed_until=now + LEASE)
+            .returning(d.id)))
+        rows = await self._session.scalars(select(d).where(d.id.in_(claimed))
+                                           .order_by(d.priority, d.due_at, d.id))
+        return [Delivery(key=row.key, chat_id=row.chat_id, payload=row.payload,
+                         priority=Priority(row.priority), id=row.id, attempts=row.attempts,
+                         status=DeliveryStatus(row.status), due_at=row.due_at) for row in rows]
+
+    async def finish(self, delivery_id: int, status: DeliveryStatus, now: datetime,
+                     error: str | None = None) -> None:
+        await self._session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(
+            status=status.value, error=error, claimed_until=None,
+            sent_at=now if status is DeliveryStatus.SENT else None))
+
+    async def retry_later(self, delivery_id: int, attempts: int, due_at: datetime,
+                          error: str) -> None:
+        await self._session.execute(update(DeliveryRow).where(DeliveryRow.id == delivery_id).values(
+            attempts=attempts, due_at=due_at, error=error, claimed_until=None))
+
+    async def counts(self, key_prefix: str) -> dict[DeliveryStatus, int]:
+        rows = await self._session.execute(
+            select(DeliveryRow.status, func.count()).where(DeliveryRow.key.startswith(key_prefix))
+            .group_by(DeliveryRow.status))
+        return {DeliveryStatus(status): count for status, count in rows.all()}

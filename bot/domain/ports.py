@@ -5,6 +5,7 @@ from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from typing import Protocol
 
+from bot.domain.delivery import Delivery, DeliveryStatus
 from bot.domain.entities import CoordinationBody, Draft, Organisation, OrgStatus, Project, StaffMember, User
 from bot.domain.search import SearchDocument
 
@@ -69,6 +70,24 @@ class BodyRepository(Protocol):
         ...
 
 
+class DeliveryRepository(Protocol):
+    async def enqueue(self, delivery: Delivery, now: datetime) -> bool:
+        """Queue it unless its key was queued before; True if queued now."""
+        ...
+
+    async def claim(self, now: datetime, limit: int) -> list[Delivery]:
+        """Due pending rows, best priority first, leased to this caller (others skip them)."""
+        ...
+
+    async def finish(self, delivery_id: int, status: DeliveryStatus, now: datetime,
+                     error: str | None = None) -> None: ...
+
+    async def retry_later(self, delivery_id: int, attempts: int, due_at: datetime,
+                          error: str) -> None: ...
+
+    async def counts(self, key_prefix: str) -> dict[DeliveryStatus, int]: ...
+
+
 class SearchSource(Protocol):
     async def documents_changed_since(self, since: datetime | None, after_id: int = 0,
                                       limit: int = 2000) -> list[SearchDocument]:
@@ -129,6 +148,7 @@ class UnitOfWork(Protocol):
     invitations: InvitationRepository
     bodies: BodyRepository
     search: SearchSource
+    deliveries: DeliveryRepository
     audit: AuditLog
 
 

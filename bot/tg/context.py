@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
+from bot.delivery.worker import DeliveryWorker
 from bot.domain.entities import User
 from bot.domain.ports import UnitOfWork, UnitOfWorkFactory
 from bot.domain.ratelimit import RateLimiter
@@ -25,6 +26,8 @@ class BotData:
     # Per user: /find, its buttons and cards; inline queries arrive as people type, so more.
     lookup_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(30, 60.0))
     inline_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
+    # Sends what handlers queue in the outbox (started by app.py; tests drain it by hand).
+    delivery: DeliveryWorker | None = None
 
 
 class HamkariContext(CallbackContext[ExtBot, dict, dict, BotData]):

@@ -473,3 +473,27 @@ async def test_an_imported_organisation_without_owner_is_claimed_through_an_admi
         roles = (await connection.execute(select(StaffRow.role))).scalars().all()
         actions = (await connection.scalars(select(AuditRow.action))).all()
     assert roles == ["owner"] and "claimed" in actions
+
+
+async def test_a_notice_that_meets_a_429_is_kept_and_sent_later(harness):
+    """Notices go through the outbox: written with the change, sent within Telegram's limits."""
+    import asyncio
+
+    from bot.db.models import DeliveryRow
+
+    user = owner("ps")
+    await register(harness, user)
+    admin = UpdateFactory(user_id=ADMIN_ID, first_name="Admin", language_code="en")
+    row = await org_row(harness)
+    harness.api.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    await harness.tap(admin, f"ver:{row.id}:ok")
+    async with harness.hamkari.engine.connect() as connection:
+        pending = (await connection.execute(select(DeliveryRow.status, DeliveryRow.error).where(
+            DeliveryRow.chat_id == user.user_id, DeliveryRow.key.startswith("verified:")))).all()
+    assert pending == [("pending", "429")]
+    await asyncio.sleep(1.1)
+    await harness.application.bot_data.delivery.drain()
+    assert "\u2068Balkh Health Network\u2069" in harness.api.last_message(user.user_id)["text"]
+    async with harness.hamkari.engine.connect() as connection:
+        assert await connection.scalar(select(DeliveryRow.status).where(
+            DeliveryRow.key.startswith("verified:"))) == "sent"

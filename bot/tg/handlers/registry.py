@@ -9,16 +9,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import organisations as orgs
 from bot.domain import registration as reg
+from bot.domain.delivery import Delivery, message
 from bot.domain.entities import Draft, Organisation, OrgStatus, Role, User, Visibility
 from bot.domain.errors import InvalidValue, NotAllowed, NotFound, StaleAction
 from bot.domain.permissions import can_view
 from bot.domain.projects import add_project, projects_of
 from bot.domain.reference import load_reference
+from bot.i18n import N_
 from bot.i18n.dates import InvalidDate, parse_date
 from bot.tg import registry_views as rv
 from bot.tg import views
@@ -40,14 +42,17 @@ async def _viewer(context: HamkariContext, uow):
     return await orgs.viewer_for(uow, context.user, context.bot_data.admin_ids)
 
 
-async def _notify(context: HamkariContext, user: User, render) -> None:
-    """Message another user in their language; they may have blocked the bot."""
+async def _notify(context: HamkariContext, uow, update: Update, user: User, purpose: str,
+                  render) -> None:
+    """Queue a message to another user, in their language, in the same transaction as the change
+    it reports: the delivery worker sends it (and copes with blocked users and rate limits)."""
     t = context.bot_data.catalogs.translator(user.locale)
     text, markup = render(t)
-    try:
-        await context.bot.send_message(user.telegram_user_id, text, reply_markup=markup)
-    except Forbidden:
-        pass
+    buttons = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard] \
+        if markup else []
+    await uow.deliveries.enqueue(Delivery(
+        key=f"{purpose}:{update.update_id}:{user.id}", chat_id=user.telegram_user_id,
+        payload=message(text, buttons)), _now())
 
 
 # -- rendering a conversation step --------------------------------------------------------------
@@ -222,7 +227,8 @@ async def _save(update: Update, context: HamkariContext, uow, draft: Draft) -> N
         "when it is verified. See and edit it with /myorg.").format(
             name=rv.isolate(organisation.profile.name)), None)
     for verifier in verifiers:
-        await _notify(context, verifier, lambda t: _verification_request(t, organisation))
+        await _notify(context, uow, update, verifier, "verify-request",
+                      lambda t: _verification_request(t, organisation))
 
 
 def _overlap_text(context: HamkariContext, overlaps) -> str:
@@ -264,7 +270,7 @@ async def _ask_to_join(update: Update, context: HamkariContext, uow, draft: Draf
                                  "registration draft was closed.")
     await _edit(query, told.format(name=name), None)
     for decider in request.deciders:
-        await _notify(context, decider, lambda t: (
+        await _notify(context, uow, update, decider, "join-request", lambda t: (
             (t.gettext("{person} asks to become the owner of {name}, which has no owner yet "
                        "(for example, it was imported).") if request.claim
              else t.gettext("{person} asks to join {name} as a member.")).format(
@@ -286,27 +292,25 @@ async def on_join_answer(update: Update, context: HamkariContext) -> None:
                     uow, viewer, int(organisation_id), int(user_id), _now())
             else:
                 organisation, _claim = await orgs.answerable_join(uow, viewer, int(organisation_id))
-                user = await uow.users.get(int(user_id))
+                user, role = await uow.users.get(int(user_id)), None
         except (NotAllowed, NotFound, StaleAction):
             await query.answer(views.stale_button(context.t), show_alert=True)
             return
-    await query.answer()
-    name = rv.isolate(organisation.profile.name)
-    if answer == "ok" and role is Role.OWNER:
-        await _edit(query, context.t.gettext("Accepted: they are now the owner of {name}.")
-                    .format(name=name), None)
-        await _notify(context, user, lambda t: (t.gettext(
-            "You are now the owner of {name}. See and edit it with /myorg.").format(name=name), None))
-    elif answer == "ok":
-        await _edit(query, context.t.gettext("Accepted: they are now a member of {name}.")
-                    .format(name=name), None)
-        await _notify(context, user, lambda t: (t.gettext(
-            "You are now a member of {name}. See it with /myorg.").format(name=name), None))
-    else:
-        await _edit(query, context.t.gettext("Declined."), None)
+        name = rv.isolate(organisation.profile.name)
+        if role is Role.OWNER:
+            done = context.t.gettext("Accepted: they are now the owner of {name}.")
+            told = N_("You are now the owner of {name}. See and edit it with /myorg.")
+        elif role is Role.MEMBER:
+            done = context.t.gettext("Accepted: they are now a member of {name}.")
+            told = N_("You are now a member of {name}. See it with /myorg.")
+        else:
+            done = context.t.gettext("Declined.")
+            told = N_("Your request to join {name} was declined.")
         if user:
-            await _notify(context, user, lambda t: (t.gettext(
-                "Your request to join {name} was declined.").format(name=name), None))
+            await _notify(context, uow, update, user, f"join-{answer}",
+                          lambda t: (t.gettext(told).format(name=name), None))
+    await query.answer()
+    await _edit(query, done.format(name=name), None)
 
 
 # -- verification -------------------------------------------------------------------------------
@@ -326,14 +330,15 @@ async def on_verify_button(update: Update, context: HamkariContext) -> None:
         except (NotAllowed, NotFound, StaleAction):
             await query.answer(views.stale_button(context.t), show_alert=True)
             return
+        if answer == "ok":
+            name = rv.isolate(decision.organisation.profile.name)
+            for owner in decision.owners:
+                await _notify(context, uow, update, owner, "verified", lambda t: (t.gettext(
+                    "Good news: {name} has been verified. It is now visible in the registry "
+                    "according to its visibility setting.").format(name=name), None))
     await query.answer()
     if answer == "ok":
-        name = rv.isolate(decision.organisation.profile.name)
         await _edit(query, context.t.gettext("Verified: {name}.").format(name=name), None)
-        for owner in decision.owners:
-            await _notify(context, owner, lambda t: (t.gettext(
-                "Good news: {name} has been verified. It is now visible in the registry according "
-                "to its visibility setting.").format(name=name), None))
     else:
         await query.message.reply_text(context.t.gettext(
             "Please write the reason for the rejection (2 to 300 characters). The organisation "
@@ -358,7 +363,7 @@ async def _finish_rejection(update: Update, context: HamkariContext, uow, draft:
     await update.effective_message.reply_text(
         context.t.gettext("Rejected: {name}. The owner has been told the reason.").format(name=name))
     for owner in decision.owners:
-        await _notify(context, owner, lambda t: (t.gettext(
+        await _notify(context, uow, update, owner, "rejected", lambda t: (t.gettext(
             "{name} was not verified. Reason: {reason}\nYou can correct it with /myorg and send "
             "it for review again.").format(name=name, reason=reason), None))
 
@@ -477,7 +482,7 @@ async def on_org_button(update: Update, context: HamkariContext) -> None:
                     name=rv.isolate(organisation.profile.name))
                 for verifier in await orgs.verifiers_of(uow, organisation_id,
                                                         context.bot_data.admin_ids):
-                    await _notify(context, verifier,
+                    await _notify(context, uow, update, verifier, "verify-request",
                                   lambda tt: _verification_request(tt, organisation))
             elif action == "delete":
                 await orgs.delete(uow, viewer, organisation_id, now)

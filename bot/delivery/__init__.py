@@ -1,0 +1,1 @@
+"""Durable, rate-limited delivery of queued messages (the outbox worker)."""

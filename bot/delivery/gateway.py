@@ -1,0 +1,41 @@
+"""What the worker needs from Telegram, as a port: bot/tg/gateway.py implements it."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+
+class DeliveryError(Exception):
+    """Base of what a gateway may raise; carries a short code for the outbox, never text."""
+
+    code = "error"
+
+
+class RateLimited(DeliveryError):
+    code = "429"
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
+class Unreachable(DeliveryError):
+    """Blocked the bot, never started it, or the chat is gone: stop trying."""
+
+    code = "403"
+
+
+class Transient(DeliveryError):
+    """Timeouts, network and server errors: try again later."""
+
+    code = "transient"
+
+
+class Rejected(DeliveryError):
+    """Telegram refused this message itself (bad request): retrying cannot help."""
+
+    code = "400"
+
+
+class Gateway(Protocol):
+    async def send(self, chat_id: int, payload: dict[str, Any]) -> None: ...

@@ -1,0 +1,101 @@
+"""Sends queued deliveries within Telegram's limits.
+
+About 30 messages a second overall, one a second to a private chat, 20 a minute to a group.
+A 429 pauses all sending for ``retry_after``; a 403 marks the row unreachable; other failures
+are retried with backoff, then recorded as failed. Each outcome is committed on its own, so a
+crash loses nothing: rows claimed but not finished are claimed again when their lease ends.
+The one message in flight at the moment of a crash may be sent again; Telegram offers no way
+to ask whether it arrived.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+
+from bot.delivery.gateway import Gateway, RateLimited, Rejected, Transient, Unreachable
+from bot.domain.delivery import MAX_ATTEMPTS, Delivery, DeliveryStatus, retry_delay
+from bot.domain.ports import UnitOfWorkFactory
+
+PRIVATE_INTERVAL = 1.0  # seconds between messages to one private chat
+GROUP_INTERVAL = 3.0  # 20 a minute to one group
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DeliveryWorker:
+    def __init__(self, uow_factory: UnitOfWorkFactory, gateway: Gateway, per_second: float = 30.0,
+                 batch: int = 50, clock: Callable[[], float] = time.monotonic,
+                 now: Callable[[], datetime] = _now,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> None:
+        self._uow_factory, self._gateway, self._sleep = uow_factory, gateway, sleep
+        self._interval = 1.0 / per_second
+        self._batch = batch
+        self._clock, self._now = clock, now
+        self._next_send = 0.0  # global pacing
+        self._next_for_chat: dict[int, float] = {}
+        self.sent = 0
+
+    async def run_once(self) -> int:
+        """Claim one batch of due rows and try each; returns how many were claimed."""
+        async with self._uow_factory() as uow:
+            batch = await uow.deliveries.claim(self._now(), self._batch)
+        for delivery in batch:
+            await self._send(delivery)
+        return len(batch)
+
+    async def drain(self) -> None:
+        """Until nothing is due now (tests, the console)."""
+        while await self.run_once():
+            pass
+
+    async def run_forever(self, idle: float = 1.0) -> None:
+        while True:
+            if not await self.run_once():
+                await asyncio.sleep(idle)
+
+    async def _pace(self, chat_id: int) -> None:
+        now = self._clock()
+        ready = max(self._next_send, self._next_for_chat.get(chat_id, 0.0))
+        if ready > now:
+            await self._sleep(ready - now)
+            now = ready
+        self._next_send = now + self._interval
+        self._next_for_chat[chat_id] = now + (PRIVATE_INTERVAL if chat_id > 0 else GROUP_INTERVAL)
+        if len(self._next_for_chat) > 50_000:  # forget chats whose pause is long over
+            self._next_for_chat = {c: t for c, t in self._next_for_chat.items() if t > now}
+
+    async def _send(self, delivery: Delivery) -> None:
+        await self._pace(delivery.chat_id)
+        try:
+            await self._gateway.send(delivery.chat_id, delivery.payload)
+        except RateLimited as error:
+            # Everything waits; the row keeps its attempts: being told to slow down is no failure.
+            self._next_send = self._clock() + error.retry_after
+            await self._retry(delivery, delivery.attempts, timedelta(seconds=error.retry_after),
+                              error.code)
+        except (Unreachable, Rejected) as error:
+            status = (DeliveryStatus.UNREACHABLE if isinstance(error, Unreachable)
+                      else DeliveryStatus.FAILED)
+            await self._finish(delivery, status, error.code)
+        except Transient as error:
+            attempts = delivery.attempts + 1
+            if attempts >= MAX_ATTEMPTS:
+                await self._finish(delivery, DeliveryStatus.FAILED, error.code)
+            else:
+                await self._retry(delivery, attempts, retry_delay(attempts), error.code)
+        else:
+            self.sent += 1
+            await self._finish(delivery, DeliveryStatus.SENT, None)
+
+    async def _retry(self, delivery: Delivery, attempts: int, delay: timedelta, code: str) -> None:
+        async with self._uow_factory() as uow:
+            await uow.deliveries.retry_later(delivery.id, attempts, self._now() + delay, code)
+
+    async def _finish(self, delivery: Delivery, status: DeliveryStatus, error: str | None) -> None:
+        async with self._uow_factory() as uow:
+            await uow.deliveries.finish(delivery.id, status, self._now(), error)

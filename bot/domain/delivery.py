@@ -1,0 +1,49 @@
+"""The outbox: messages that are not direct replies are queued in the database first, then sent
+by a worker within Telegram's limits (see bot/delivery). Pure rules live here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import IntEnum, StrEnum
+from typing import Any
+
+MAX_ATTEMPTS = 5
+LEASE = timedelta(minutes=2)  # a claimed row not finished by then is claimed again
+
+
+class Priority(IntEnum):
+    """Lower goes first: a reminder due now is not stuck behind a long broadcast."""
+
+    NOTICE = 1  # to one person about their own business (verification, join requests)
+    REMINDER = 2
+    BROADCAST = 5
+
+
+class DeliveryStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    UNREACHABLE = "unreachable"  # blocked the bot or never started it (403)
+    FAILED = "failed"  # gave up after MAX_ATTEMPTS
+
+
+@dataclass(slots=True)
+class Delivery:
+    key: str  # idempotency key, e.g. "verify:12:user:7"
+    chat_id: int
+    payload: dict[str, Any]  # {"text": ..., "buttons": [[(label, data), ...], ...]}
+    priority: Priority = Priority.NOTICE
+    id: int | None = None
+    attempts: int = 0
+    status: DeliveryStatus = DeliveryStatus.PENDING
+    due_at: datetime | None = None
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after a transient failure: 2 s, 4 s, 8 s, ... at most 5 minutes."""
+    return timedelta(seconds=min(300, 2 ** attempts))
+
+
+def message(text: str, buttons: list[list[tuple[str, str]]] | None = None) -> dict[str, Any]:
+    """A payload: the text (HTML) and rows of (label, callback data) buttons."""
+    return {"text": text, "buttons": [[list(b) for b in row] for row in (buttons or [])]}

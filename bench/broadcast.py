@@ -50,13 +50,17 @@ async def queue(url: str, recipients: int) -> None:
 async def work(url: str, api: str, per_second: float) -> None:
     """The worker process: send until nothing is left to send."""
     from telegram import Bot
+    from telegram.request import HTTPXRequest
 
     from bot.delivery.worker import DeliveryWorker
     from bot.tg.gateway import TelegramGateway
 
     engine = make_engine(url)
     uow_factory = UnitOfWorkFactory(engine)
-    bot = Bot("123456789:AAbenchtoken", base_url=api)
+    # As in the bot's Application: more than one connection, so overlapping sends do not queue
+    # behind each other and then leave in a burst.
+    bot = Bot("123456789:AAbenchtoken", base_url=api,
+              request=HTTPXRequest(connection_pool_size=16))
     await bot.initialize()
     worker = DeliveryWorker(uow_factory, TelegramGateway(bot), per_second=per_second)
     while True:

@@ -40,19 +40,18 @@ class DeliveryWorker:
         self._clock, self._now = clock, now
         self._next_send = 0.0  # global pacing
         self._next_for_chat: dict[int, float] = {}
+        self._turn = asyncio.Lock()
         self.sent = 0
 
     async def run_once(self) -> int:
         """Claim one batch of due rows and try each; returns how many were claimed."""
         async with self._uow_factory() as uow:
             batch = await uow.deliveries.claim(self._now(), self._batch)
-        # Start times are paced; the sends themselves overlap, so a slow round trip or commit
-        # does not lower the rate.
-        in_flight = []
+        # Sends overlap, so a slow round trip or commit does not lower the rate; each one waits
+        # its turn (in order: the lock is fair) right before its request goes out, so the
+        # requests leave evenly spaced however the event loop schedules the tasks.
+        in_flight = [asyncio.create_task(self._send(delivery)) for delivery in batch]
         try:
-            for delivery in batch:
-                await self._pace(delivery.chat_id)
-                in_flight.append(asyncio.create_task(self._send(delivery)))
             await asyncio.gather(*in_flight)
         except BaseException:
             for task in in_flight:  # stopping (or a bug): the rest stays leased, sent later
@@ -82,6 +81,8 @@ class DeliveryWorker:
             self._next_for_chat = {c: t for c, t in self._next_for_chat.items() if t > now}
 
     async def _send(self, delivery: Delivery) -> None:
+        async with self._turn:
+            await self._pace(delivery.chat_id)
         try:
             await self._gateway.send(delivery.chat_id, delivery.payload)
         except RateLimited as error:

@@ -8,6 +8,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.delivery.worker import DeliveryWorker
 from bot.domain.entities import User
+from bot.domain.organisations import viewer_for
+from bot.domain.permissions import Viewer
 from bot.domain.ports import UnitOfWork, UnitOfWorkFactory
 from bot.domain.ratelimit import RateLimiter
 from bot.domain.search import SearchIndex
@@ -49,6 +51,10 @@ class HamkariContext(CallbackContext[ExtBot, dict, dict, BotData]):
     def uow(self):
         """``async with context.uow() as uow:``: one session and transaction for this step."""
         return self.bot_data.uow_factory()
+
+    async def viewer(self, uow: UnitOfWork) -> Viewer:
+        """The acting user as the permission rules see them."""
+        return await viewer_for(uow, self.user, self.bot_data.admin_ids)
 
 
 __all__ = ["BotData", "HamkariContext", "UnitOfWork"]

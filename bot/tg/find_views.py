@@ -14,7 +14,7 @@ from bot.i18n import N_, Translator
 from bot.i18n.dates import localise_digits
 from bot.i18n.text import isolate
 from bot.tg import registry_views as rv
-from bot.tg.registry_views import CHECK, button
+from bot.tg.registry_views import CHECK, button, button_rows
 
 CALLBACK_LIMIT = 64  # bytes, Telegram's limit for callback_data
 CARD_PREFIX = "c:"
@@ -69,16 +69,12 @@ class SearchState:
         return replace(self, flags="".join(sorted(flags)), page=0)
 
 
-def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
-
-
 def sector_picker(t: Translator, ref: Reference, state: SearchState) -> tuple[str, InlineKeyboardMarkup]:
     text = (t.gettext("Who are you looking for? Choose a sector.") + "\n"
             + t.gettext("To search by name, send /find and a few words, e.g. /find hamkari."))
     buttons = [button(s.name(t.locale), replace(state, sector=i, page=0).encode("fp"))
                for i, s in enumerate(ref.sectors)]
-    rows = _rows(buttons, 2)
+    rows = button_rows(buttons, 2)
     rows.append([button(t.gettext("Any sector"), replace(state, sector=None, page=0).encode("fp"))])
     return text, InlineKeyboardMarkup(rows)
 
@@ -93,7 +89,7 @@ def province_picker(t: Translator, ref: Reference, state: SearchState, counts: d
     buttons = [button(f"{place.name(t.locale)} ({localise_digits(str(counts[place.code]), t.locale)})",
                       replace(state, province=place.code, page=0).encode("f"))
                for place in places]
-    rows = _rows(buttons, 2)
+    rows = button_rows(buttons, 2)
     rows.append([button(t.gettext("Everywhere"), replace(state, province=None, page=0).encode("f"))])
     return text, InlineKeyboardMarkup(rows)
 
@@ -147,7 +143,7 @@ def results(t: Translator, ref: Reference, state: SearchState, page: Page
         lines += ["", t.gettext("Press a number to open the organisation's card.")]
     rows: list[list[InlineKeyboardButton]] = []
     first = page.number * PAGE_SIZE
-    rows += _rows([button(localise_digits(str(first + i + 1), t.locale), f"{CARD_PREFIX}{org.id}")
+    rows += button_rows([button(localise_digits(str(first + i + 1), t.locale), f"{CARD_PREFIX}{org.id}")
                    for i, org in enumerate(page.organisations)], 4)
     nav = []
     if page.number > 0:

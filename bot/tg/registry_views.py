@@ -109,7 +109,7 @@ def button(text: str, data: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=data)
 
 
-def _rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
+def button_rows(buttons: list[InlineKeyboardButton], per_row: int) -> list[list[InlineKeyboardButton]]:
     return [buttons[i:i + per_row] for i in range(0, len(buttons), per_row)]
 
 
@@ -180,10 +180,11 @@ def step_message(t: Translator, ref: Reference, flow: str, step: str, data: dict
     locale = t.locale
     rows: list[list[InlineKeyboardButton]] = []
     if step == "kind":
-        rows = _rows([button(k.name(locale), f"{prefix}:{step}:set:{k.code}") for k in ref.kinds], 2)
+        rows = button_rows([button(k.name(locale), f"{prefix}:{step}:set:{k.code}")
+                            for k in ref.kinds], 2)
     elif step == "country":
-        rows = _rows([button(c.name(locale), f"{prefix}:{step}:set:{c.code}")
-                      for c in ref.countries], 2)
+        rows = button_rows([button(c.name(locale), f"{prefix}:{step}:set:{c.code}")
+                            for c in ref.countries], 2)
     elif step == "visibility":
         rows = [[button(t.gettext(label), f"{prefix}:{step}:set:{v.value}")
                  for v, label in VISIBILITY_LABELS.items()]]
@@ -193,9 +194,9 @@ def step_message(t: Translator, ref: Reference, flow: str, step: str, data: dict
     elif step in {"provinces", "sectors"}:
         chosen = set(data.get(step, []))
         options = ref.places_in(data.get("country", "")) if step == "provinces" else ref.sectors
-        rows = _rows([button((CHECK if o.code in chosen else "") + o.name(locale),
-                             f"{prefix}:{step}:tog:{o.code}") for o in options],
-                     3 if step == "provinces" else 2)
+        rows = button_rows([button((CHECK if o.code in chosen else "") + o.name(locale),
+                                   f"{prefix}:{step}:tog:{o.code}") for o in options],
+                           3 if step == "provinces" else 2)
         rows.append([button(t.gettext("Done"), f"{prefix}:{step}:done")])
     elif step == "leadership":
         rows = [[button((CHECK if data.get(key) else "") + t.gettext(LEADERSHIP_LABELS[key]),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from telegram import BotCommand, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import BotCommand, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest
 
 from bot.i18n import N_, Translator
 from bot.i18n.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
@@ -123,3 +124,13 @@ def something_went_wrong(t: Translator) -> str:
 
 def command_menu(t: Translator) -> list[BotCommand]:
     return [BotCommand(command, t.gettext(description)) for command, description in COMMANDS]
+
+
+async def edit_message(query: CallbackQuery, text: str,
+                       markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace the pressed message; the same button pressed twice quickly changes nothing."""
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

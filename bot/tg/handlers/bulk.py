@@ -15,13 +15,11 @@ import secrets
 from datetime import UTC, datetime
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.bulk.reading import FileRefused, ParsedFile, parse
 from bot.bulk.writing import member_list_template, registry_csv, registry_xlsx
 from bot.domain import bulk
-from bot.domain import organisations as orgs
 from bot.domain.entities import Draft
 from bot.domain.permissions import Viewer
 from bot.domain.reference import load_reference
@@ -40,7 +38,7 @@ def _now() -> datetime:
 
 async def _viewer(context: HamkariContext) -> Viewer:
     async with context.uow() as uow:
-        return await orgs.viewer_for(uow, context.user, context.bot_data.admin_ids)
+        return await context.viewer(uow)
 
 
 async def _download(context: HamkariContext, file_id: str) -> bytes | None:
@@ -109,7 +107,7 @@ async def on_import_button(update: Update, context: HamkariContext) -> None:
         return
     await query.answer()
     if action == "no":
-        await _edit(query, bv.import_cancelled(t))
+        await views.edit_message(query, bv.import_cancelled(t))
         return
     await _import(update, context, viewer, draft)
 
@@ -120,22 +118,14 @@ async def _import(update: Update, context: HamkariContext, viewer: Viewer, draft
     try:
         parsed = await asyncio.to_thread(parse, data or b"")
     except FileRefused as error:  # the same bytes were readable a moment ago; say why anyway
-        await _edit(query, bv.refused(t, error))
+        await views.edit_message(query, bv.refused(t, error))
         return
     async with context.uow() as uow:
         plan = await bulk.run_import(uow, parsed.layout, parsed.rows, actor=viewer, now=_now(),
                                      dry_run=False)
         await uow.drafts.delete(context.user.id)
-    await _edit(query, bv.imported(t, plan, parsed, draft.data["file_name"]))
+    await views.edit_message(query, bv.imported(t, plan, parsed, draft.data["file_name"]))
     await _send_report(update, context, plan, parsed, draft.data["file_name"])
-
-
-async def _edit(query, text: str) -> None:
-    try:
-        await query.edit_message_text(text, reply_markup=None)
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
 
 
 # -- /import and /export -------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
@@ -24,7 +23,6 @@ from telegram.ext import (
 )
 
 from bot.domain import lookup
-from bot.domain import organisations as orgs
 from bot.domain.errors import NotFound
 from bot.domain.permissions import Viewer
 from bot.domain.reference import load_reference
@@ -57,15 +55,11 @@ async def _allowed(update: Update, context: HamkariContext) -> bool:
     return False
 
 
-async def _viewer(context: HamkariContext, uow) -> Viewer:
-    return await orgs.viewer_for(uow, context.user, context.bot_data.admin_ids)
-
-
 async def _results(context: HamkariContext, state: fv.SearchState
                    ) -> tuple[str, InlineKeyboardMarkup]:
     ref = load_reference()
     async with context.uow() as uow:
-        page = await lookup.find(uow, context.bot_data.search_index, await _viewer(context, uow),
+        page = await lookup.find(uow, context.bot_data.search_index, await context.viewer(uow),
                                  state.query, state.filters(ref), state.page, _now())
     return fv.results(context.t, ref, state, page)
 
@@ -106,7 +100,7 @@ async def on_find_button(update: Update, context: HamkariContext) -> None:
     elif action == "fp":
         async with context.uow() as uow:
             total, counts = await lookup.province_counts(
-                uow, context.bot_data.search_index, await _viewer(context, uow), state.query,
+                uow, context.bot_data.search_index, await context.viewer(uow), state.query,
                 state.filters(ref), _now())
         if total:
             text, markup = fv.province_picker(context.t, ref, state, counts, total)
@@ -115,17 +109,13 @@ async def on_find_button(update: Update, context: HamkariContext) -> None:
     else:
         text, markup = await _results(context, state)
     await query.answer()
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:  # the same page pressed twice
-        if "not modified" not in str(error).lower():
-            raise
+    await views.edit_message(query, text, markup)
 
 
 async def _send_card(update: Update, context: HamkariContext, organisation_id: int) -> None:
     async with context.uow() as uow:
         try:
-            card = await lookup.card(uow, await _viewer(context, uow), organisation_id)
+            card = await lookup.card(uow, await context.viewer(uow), organisation_id)
         except NotFound:
             card = None
     if update.callback_query:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.error import BadRequest
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.domain import organisations as orgs
@@ -36,10 +35,6 @@ def _now() -> datetime:
 
 def _today() -> date:
     return _now().date()
-
-
-async def _viewer(context: HamkariContext, uow):
-    return await orgs.viewer_for(uow, context.user, context.bot_data.admin_ids)
 
 
 async def _notify(context: HamkariContext, uow, update: Update, user: User, purpose: str,
@@ -86,7 +81,7 @@ async def _render_step(context: HamkariContext, draft: Draft, similar: list[Orga
 async def _similar(context: HamkariContext, uow, draft: Draft) -> list[Organisation]:
     if draft.flow != reg.FLOW or draft.step != "confirm":
         return []
-    viewer = await _viewer(context, uow)
+    viewer = await context.viewer(uow)
     return await reg.similar_to(uow, reg.profile_of(draft), lambda org: can_view(viewer, org))
 
 
@@ -151,15 +146,7 @@ async def on_step_button(update: Update, context: HamkariContext) -> None:
         similar = await _similar(context, uow, draft)
     await query.answer()
     text, markup = await _render_step(context, draft, similar)
-    await _edit(query, text, markup)
-
-
-async def _edit(query, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    try:
-        await query.edit_message_text(text, reply_markup=markup)
-    except BadRequest as error:  # pressing the same toggle twice quickly: nothing changed
-        if "not modified" not in str(error).lower():
-            raise
+    await views.edit_message(query, text, markup)
 
 
 async def on_text(update: Update, context: HamkariContext) -> None:
@@ -209,7 +196,7 @@ async def _save(update: Update, context: HamkariContext, uow, draft: Draft) -> N
     if draft.step != "confirm":
         raise StaleAction()
     if draft.flow == reg.PROJECT_FLOW:
-        viewer = await _viewer(context, uow)
+        viewer = await context.viewer(uow)
         project, overlaps = await add_project(uow, viewer, reg.project_of(draft), _now())
         await uow.drafts.delete(context.user.id)
         text = context.t.gettext("Project saved.") + "\n\n" + rv.project_lines(
@@ -217,12 +204,12 @@ async def _save(update: Update, context: HamkariContext, uow, draft: Draft) -> N
         if overlaps:
             text += "\n\n" + _overlap_text(context, overlaps)
         await query.answer()
-        await _edit(query, text, None)
+        await views.edit_message(query, text, None)
         return
     organisation = await reg.confirm(uow, draft, _now())
     verifiers = await orgs.verifiers_of(uow, organisation.id, context.bot_data.admin_ids)
     await query.answer()
-    await _edit(query, context.t.gettext(
+    await views.edit_message(query, context.t.gettext(
         "Thank you! {name} is registered and waits for verification. You will get a message "
         "when it is verified. See and edit it with /myorg.").format(
             name=rv.isolate(organisation.profile.name)), None)
@@ -268,7 +255,7 @@ async def _ask_to_join(update: Update, context: HamkariContext, uow, draft: Draf
     else:
         told = context.t.gettext("Your request to join {name} was sent to its owner. Your "
                                  "registration draft was closed.")
-    await _edit(query, told.format(name=name), None)
+    await views.edit_message(query, told.format(name=name), None)
     for decider in request.deciders:
         await _notify(context, uow, update, decider, "join-request", lambda t: (
             (t.gettext("{person} asks to become the owner of {name}, which has no owner yet "
@@ -285,7 +272,7 @@ async def on_join_answer(update: Update, context: HamkariContext) -> None:
     query = update.callback_query
     _, organisation_id, user_id, answer = query.data.split(":")
     async with context.uow() as uow:
-        viewer = await _viewer(context, uow)
+        viewer = await context.viewer(uow)
         try:
             if answer == "ok":
                 organisation, user, role = await orgs.accept_join_request(
@@ -310,7 +297,7 @@ async def on_join_answer(update: Update, context: HamkariContext) -> None:
             await _notify(context, uow, update, user, f"join-{answer}",
                           lambda t: (t.gettext(told).format(name=name), None))
     await query.answer()
-    await _edit(query, done.format(name=name), None)
+    await views.edit_message(query, done.format(name=name), None)
 
 
 # -- verification -------------------------------------------------------------------------------
@@ -319,7 +306,7 @@ async def on_verify_button(update: Update, context: HamkariContext) -> None:
     query = update.callback_query
     _, organisation_id, answer = query.data.split(":")
     async with context.uow() as uow:
-        viewer = await _viewer(context, uow)
+        viewer = await context.viewer(uow)
         try:
             if answer == "ok":
                 decision = await orgs.verify(uow, viewer, int(organisation_id), _now())
@@ -338,7 +325,7 @@ async def on_verify_button(update: Update, context: HamkariContext) -> None:
                     "according to its visibility setting.").format(name=name), None))
     await query.answer()
     if answer == "ok":
-        await _edit(query, context.t.gettext("Verified: {name}.").format(name=name), None)
+        await views.edit_message(query, context.t.gettext("Verified: {name}.").format(name=name), None)
     else:
         await query.message.reply_text(context.t.gettext(
             "Please write the reason for the rejection (2 to 300 characters). The organisation "
@@ -347,7 +334,7 @@ async def on_verify_button(update: Update, context: HamkariContext) -> None:
 
 async def _finish_rejection(update: Update, context: HamkariContext, uow, draft: Draft,
                             text: str) -> None:
-    viewer = await _viewer(context, uow)
+    viewer = await context.viewer(uow)
     try:
         decision = await orgs.reject(uow, viewer, draft.data["organisation_id"], text, _now())
     except InvalidValue as error:
@@ -371,7 +358,7 @@ async def _finish_rejection(update: Update, context: HamkariContext, uow, draft:
 async def pending(update: Update, context: HamkariContext) -> None:
     """/pending: what waits for verification, for platform administrators and body admins."""
     async with context.uow() as uow:
-        viewer = await _viewer(context, uow)
+        viewer = await context.viewer(uow)
         try:
             waiting = await orgs.pending_review(uow, viewer)
         except NotAllowed:
@@ -405,7 +392,7 @@ def _card_keyboard(t, organisation: Organisation, role: Role) -> InlineKeyboardM
 
 async def myorg(update: Update, context: HamkariContext) -> None:
     async with context.uow() as uow:
-        viewer = await _viewer(context, uow)
+        viewer = await context.viewer(uow)
         mine = await orgs.my_organisations(uow, viewer)
     if not mine:
         await update.effective_message.reply_text(context.t.gettext(
@@ -428,7 +415,7 @@ async def on_org_button(update: Update, context: HamkariContext) -> None:
     text: str | None = None
     markup: InlineKeyboardMarkup | None = None
     async with context.uow() as uow:
-        viewer = await _viewer(context, uow)
+        viewer = await context.viewer(uow)
         try:
             if action == "card":
                 organisation = await orgs.editable(uow, viewer, organisation_id)
@@ -438,7 +425,7 @@ async def on_org_button(update: Update, context: HamkariContext) -> None:
                 await orgs.editable(uow, viewer, organisation_id)
                 labels = [(f, t.gettext(rv.FIELD_LABELS[f])) for f in reg.EDITABLE_FIELDS]
                 text = t.gettext("Which field do you want to change?")
-                fields = rv._rows([rv.button(label, f"org:{organisation_id}:field:{f}")
+                fields = rv.button_rows([rv.button(label, f"org:{organisation_id}:field:{f}")
                                    for f, label in labels], 2)
                 back = [rv.button(t.gettext("« Back"), f"org:{organisation_id}:card")]
                 markup = InlineKeyboardMarkup([*fields, back])
@@ -523,7 +510,7 @@ async def on_org_button(update: Update, context: HamkariContext) -> None:
             await query.answer(views.stale_button(t), show_alert=True)
             return
     await query.answer()
-    await _edit(query, text, markup)
+    await views.edit_message(query, text, markup)
 
 
 async def _staff_view(context: HamkariContext, uow, viewer, organisation_id: int):
@@ -555,7 +542,7 @@ async def _finish_edit_if_done(update: Update, context: HamkariContext, uow, dra
     if draft.flow != reg.EDIT_FLOW or draft.step not in {reg.DONE, reg.ABANDONED}:
         return False
     organisation_id = draft.data["organisation_id"]
-    viewer = await _viewer(context, uow)
+    viewer = await context.viewer(uow)
     await uow.drafts.delete(context.user.id)
     if draft.step == reg.DONE:
         organisation = await orgs.update_profile(uow, viewer, organisation_id,
@@ -569,7 +556,7 @@ async def _finish_edit_if_done(update: Update, context: HamkariContext, uow, dra
     markup = _card_keyboard(context.t, organisation, viewer.role_in(organisation_id))
     if update.callback_query:
         await update.callback_query.answer()
-        await _edit(update.callback_query, text, markup)
+        await views.edit_message(update.callback_query, text, markup)
     else:
         await update.effective_message.reply_text(text, reply_markup=markup)
     return True

@@ -96,7 +96,12 @@ async def card(uow: UnitOfWork, viewer: Viewer, organisation_id: int) -> Card:
     organisation = await uow.organisations.get(organisation_id)
     if organisation is None or not can_view(viewer, organisation):
         raise NotFound("organisation", organisation_id)  # hidden looks exactly like missing
-    projects = [p for p in await uow.projects.of_organisation(organisation_id)
+    return await card_of(uow, viewer, organisation)
+
+
+async def card_of(uow: UnitOfWork, viewer: Viewer, organisation: Organisation) -> Card:
+    """The card of an organisation already read and checked (the rows of a result page)."""
+    projects = [p for p in await uow.projects.of_organisation(organisation.id)
                 if p.status is ProjectStatus.ACTIVE]
     return Card(organisation, can_see_contacts(viewer, organisation), projects,
-                await uow.bodies.names_of(organisation_id))
+                await uow.bodies.names_of(organisation.id))

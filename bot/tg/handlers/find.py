@@ -158,7 +158,7 @@ async def on_inline_query(update: Update, context: HamkariContext) -> None:
         page = await lookup.find(uow, context.bot_data.search_index, PUBLIC, words,
                                  Filters(verified_only=True), offset // INLINE_PAGE, _now(),
                                  page_size=INLINE_PAGE)
-        cards = [await lookup.card(uow, PUBLIC, organisation.id)
+        cards = [await lookup.card_of(uow, PUBLIC, organisation)  # already read and checked
                  for organisation in page.organisations]
     results = [
         InlineQueryResultArticle(

@@ -91,10 +91,6 @@ class Filters:
     youth_led: bool = False
     verified_only: bool = False
 
-    @property
-    def empty(self) -> bool:
-        return self == Filters()
-
 
 Kind = tuple[OrgStatus, Visibility]
 

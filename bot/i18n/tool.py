@@ -27,7 +27,7 @@ PLURAL_FORMS: dict[str, str] = {
     "en": "nplurals=2; plural=(n != 1);",
     "fa_AF": "nplurals=2; plural=(n > 1);",
     "ps": "nplurals=2; plural=(n != 1);",
-    "tg": "nplurals=1; plural=0;",
+    "tg": "nplurals=2; plural=(n > 1);",
 }
 
 

@@ -23,6 +23,7 @@ from bot.domain import lookup
 from bot.i18n import Catalogs
 from bot.tg.context import BotData, HamkariContext
 from bot.tg.gateway import TelegramGateway
+from bot.tg.handlers import announce
 from bot.tg.ordering import PerChatOrderedProcessor
 from bot.tg.setup import publish_command_menus, register_handlers
 
@@ -64,7 +65,7 @@ class Hamkari:
         bot_data.admin_ids = settings.admin_ids
         bot_data.delivery = DeliveryWorker(bot_data.uow_factory,
                                            TelegramGateway(self.application.bot))
-        self._delivery_task: asyncio.Task | None = None
+        self._tasks: list[asyncio.Task] = []
         register_handlers(self.application)
 
     async def prepare(self) -> None:
@@ -76,15 +77,23 @@ class Hamkari:
         async with bot_data.uow_factory() as uow:
             await lookup.refresh(uow, bot_data.search_index, datetime.now(UTC))
 
+    async def settle(self) -> None:
+        """Send what is queued and bring progress reports up to date, now rather than on the
+        background tasks' next round (the console and tests, which run no such tasks)."""
+        await self.application.bot_data.delivery.drain()
+        await announce.update_reports(self.application)
+
     async def _on_startup(self, application: Application) -> None:
         await self.prepare()
-        # Queued messages (notices, later reminders and announcements) go out from here.
-        self._delivery_task = asyncio.create_task(application.bot_data.delivery.run_forever())
+        # Queued messages (notices, announcements, later reminders) go out from here, and the
+        # senders of announcements see their progress.
+        self._tasks = [asyncio.create_task(application.bot_data.delivery.run_forever()),
+                       asyncio.create_task(announce.run_reports_forever(application))]
         log.info("Hamkari is up as @%s", application.bot.username)
 
     async def _on_shutdown(self, _application: Application) -> None:
-        if self._delivery_task is not None:
-            self._delivery_task.cancel()
+        for task in self._tasks:
+            task.cancel()
         await self.engine.dispose()
 
 

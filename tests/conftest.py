@@ -69,7 +69,7 @@ class Harness:
     async def feed(self, update: dict[str, Any]) -> list[ApiCall]:
         self.api.take_calls()
         await self.application.process_update(Update.de_json(update, self.application.bot))
-        await self.application.bot_data.delivery.drain()  # what the update queued goes out now
+        await self.hamkari.settle()  # what the update queued goes out now
         return self.api.take_calls()
 
     async def send(self, user: UpdateFactory, text: str) -> list[ApiCall]:

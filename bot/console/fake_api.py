@@ -42,6 +42,7 @@ class _Failure:
     error_code: int
     description: str
     retry_after: int | None = None
+    chat_id: int | None = None  # only a call to this chat fails (None: the next call)
 
 
 @dataclass
@@ -78,7 +79,7 @@ class FakeBotApi(BaseRequest):
         params = dict(request_data.parameters) if request_data else {}
         files = _uploaded(request_data)
         self.calls.append(ApiCall(api_method, params, files))
-        failure = self._take_failure(api_method)
+        failure = self._take_failure(api_method, params)
         if failure is not None:
             body: dict[str, Any] = {"ok": False, "error_code": failure.error_code,
                                     "description": failure.description}
@@ -91,8 +92,8 @@ class FakeBotApi(BaseRequest):
 
     # -- controlling the fake ----------------------------------------------------------------
     def fail_next(self, method: str, error_code: int, description: str,
-                  retry_after: int | None = None) -> None:
-        self._failures.append(_Failure(method, error_code, description, retry_after))
+                  retry_after: int | None = None, chat_id: int | None = None) -> None:
+        self._failures.append(_Failure(method, error_code, description, retry_after, chat_id))
 
     def take_calls(self) -> list[ApiCall]:
         taken, self.calls = self.calls, []
@@ -106,9 +107,9 @@ class FakeBotApi(BaseRequest):
         return [call.params for call in self.calls if call.method == method]
 
     # -- internals ---------------------------------------------------------------------------
-    def _take_failure(self, method: str) -> _Failure | None:
+    def _take_failure(self, method: str, params: dict[str, Any]) -> _Failure | None:
         for index, failure in enumerate(self._failures):
-            if failure.method == method:
+            if failure.method == method and failure.chat_id in {None, _int(params.get("chat_id"))}:
                 return self._failures.pop(index)
         return None
 
@@ -165,14 +166,25 @@ class FakeBotApi(BaseRequest):
 
     def _document_message(self, params: dict[str, Any],
                           files: dict[str, tuple[str, bytes, str]]) -> dict[str, Any]:
-        file_name, content, mime_type = files.get("document", ("document", b"", ""))
-        document = self.add_file(content, file_name, mime_type)
+        if isinstance(params.get("document"), str):  # a file Telegram already holds, by id
+            file_id = params["document"]
+            document = {"file_id": file_id, "file_unique_id": f"u{file_id}"}
+        else:
+            file_name, content, mime_type = files.get("document", ("document", b"", ""))
+            document = self.add_file(content, file_name, mime_type)
         message = self._message({**params, "text": ""})
         message.pop("text")
         message["document"] = document
         if params.get("caption"):
             message["caption"] = params["caption"]
         return message
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _uploaded(request_data: RequestData | None) -> dict[str, tuple[str, bytes, str]]:
@@ -234,6 +246,19 @@ class UpdateFactory:
         if caption:
             message["caption"] = caption
         return update
+
+    def my_chat_member(self, chat_id: int, old: str, new: str) -> dict[str, Any]:
+        """This person changed the bot's membership of a group: "left" -> "member" adds it,
+        "member" -> "kicked" or "left" removes it."""
+        def member(status: str) -> dict[str, Any]:
+            found: dict[str, Any] = {"user": BOT_USER, "status": status}
+            if status == "kicked":
+                found["until_date"] = 0
+            return found
+        return {"update_id": next(self._ids), "my_chat_member": {
+            "chat": {"id": chat_id, "type": "supergroup", "title": "Group"},
+            "from": self._user(), "date": int(time.time()),
+            "old_chat_member": member(old), "new_chat_member": member(new)}}
 
     def callback(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
         """A button press on ``message`` (a message dict the fake API returned)."""

@@ -78,7 +78,7 @@ class ConsoleSession:
         await self.hamkari.application.process_update(
             Update.de_json(update, self.hamkari.application.bot)
         )
-        await self.hamkari.application.bot_data.delivery.drain()  # queued notices, at once
+        await self.hamkari.settle()  # queued messages and progress reports, at once
         for call in self.api.take_calls():
             self._show(call)
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from bot.db.repositories import (
+    SqlAnnouncementRepository,
     SqlAuditLog,
     SqlBodyRepository,
     SqlDeliveryRepository,
@@ -58,6 +59,7 @@ class SqlUnitOfWork:
         self.bodies = SqlBodyRepository(session)
         self.search = SqlSearchSource(session)
         self.deliveries = SqlDeliveryRepository(session)
+        self.announcements = SqlAnnouncementRepository(session)
         self.audit = SqlAuditLog(session)
 
 

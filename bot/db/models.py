@@ -58,6 +58,7 @@ class UserRow(Base):
     locale: Mapped[str] = mapped_column(String(16))
     display_name: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class OrganisationRow(Base):
@@ -204,6 +205,10 @@ class CoordinationBodyRow(Base):
     name: Mapped[str] = mapped_column(String(150))
     country: Mapped[str] = mapped_column(String(2))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    names: Mapped[dict] = mapped_column(JSON, default=dict)  # locale -> name
+    region: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    group_chat_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
 
 
 class BodyMemberRow(Base):
@@ -223,6 +228,52 @@ class BodyAdminRow(Base):
         ForeignKey("coordination_bodies.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class BodyAskRow(Base):
+    """A membership asked for (by the organisation) or offered (by the body), not yet answered."""
+
+    __tablename__ = "body_asks"
+
+    body_id: Mapped[int] = mapped_column(
+        ForeignKey("coordination_bodies.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True, index=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class BodyMuteRow(Base):
+    """A user who does not want this body's announcements (other bodies and reminders still come)."""
+
+    __tablename__ = "body_mutes"
+
+    body_id: Mapped[int] = mapped_column(
+        ForeignKey("coordination_bodies.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class AnnouncementRow(Base):
+    """What was announced, to whom (the audience rule and counts), and where the sender's
+    progress message is; the messages themselves are deliveries keyed ``ann:<id>:...``."""
+
+    __tablename__ = "announcements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(
+        ForeignKey("coordination_bodies.id", ondelete="CASCADE"), index=True)
+    sender_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    versions: Mapped[dict] = mapped_column(JSON)  # locale (or "*" for the first) -> text
+    document: Mapped[dict | None] = mapped_column(JSON)  # {"file_id", "file_name"}
+    audience: Mapped[dict] = mapped_column(JSON)  # {"sectors": [...], "provinces": [...]}
+    recipients: Mapped[int] = mapped_column(Integer)
+    muted: Mapped[int] = mapped_column(Integer)
+    unreachable: Mapped[int] = mapped_column(Integer)  # known to have blocked the bot before
+    report_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    report_message_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
 
 class DeliveryRow(Base):

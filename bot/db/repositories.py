@@ -11,9 +11,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
+    AnnouncementRow,
     AuditRow,
     BodyAdminRow,
+    BodyAskRow,
     BodyMemberRow,
+    BodyMuteRow,
     CoordinationBodyRow,
     DeliveryRow,
     DraftRow,
@@ -27,10 +30,12 @@ from bot.db.models import (
     StaffRow,
     UserRow,
 )
+from bot.domain.announcements import Announcement, Audience
 from bot.domain.delivery import LEASE, Delivery, DeliveryStatus, Priority
 from bot.domain.entities import (
     CoordinationBody,
     Draft,
+    MembershipAsk,
     Organisation,
     OrgStatus,
     Profile,
@@ -52,7 +57,14 @@ _PROFILE_COLUMNS = (
 
 def _to_user(row: UserRow) -> User:
     return User(id=row.id, telegram_user_id=row.telegram_user_id, locale=row.locale,
-                created_at=row.created_at, display_name=row.display_name)
+                created_at=row.created_at, display_name=row.display_name,
+                unreachable_since=row.unreachable_since)
+
+
+def _chunks(ids: list[int], size: int = 1000):
+    """IN lists of bounded length (SQLite caps the number of parameters)."""
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
 
 
 class SqlUserRepository:
@@ -69,6 +81,18 @@ class SqlUserRepository:
         )
         return None if row is None else _to_user(row)
 
+    async def get_many(self, user_ids: list[int]) -> dict[int, User]:
+        found: dict[int, User] = {}
+        for chunk in _chunks(user_ids):
+            for row in await self._session.scalars(select(UserRow).where(UserRow.id.in_(chunk))):
+                found[row.id] = _to_user(row)
+        return found
+
+    async def mark_unreachable(self, telegram_user_id: int, now: datetime) -> None:
+        await self._session.execute(update(UserRow).where(
+            UserRow.telegram_user_id == telegram_user_id, UserRow.unreachable_since.is_(None))
+            .values(unreachable_since=now))
+
     async def add(self, user: User) -> User:
         row = UserRow(telegram_user_id=user.telegram_user_id, locale=user.locale,
                       created_at=user.created_at, display_name=user.display_name)
@@ -83,6 +107,7 @@ class SqlUserRepository:
             raise LookupError(user.id)
         row.locale = user.locale
         row.display_name = user.display_name
+        row.unreachable_since = user.unreachable_since
         await self._session.flush()
 
 
@@ -168,6 +193,15 @@ class SqlStaffRepository:
             StaffRow.organisation_id == organisation_id).order_by(StaffRow.user_id))
         return [StaffMember(r.organisation_id, r.user_id, Role(r.role)) for r in rows]
 
+    async def of_organisations(self, organisation_ids: list[int]) -> list[StaffMember]:
+        found: list[StaffMember] = []
+        for chunk in _chunks(organisation_ids):
+            rows = await self._session.scalars(select(StaffRow).where(
+                StaffRow.organisation_id.in_(chunk)).order_by(StaffRow.organisation_id,
+                                                              StaffRow.user_id))
+            found += [StaffMember(row.organisation_id, row.user_id, Role(row.role)) for row in rows]
+        return found
+
     async def add(self, member: StaffMember) -> None:
         row = await self._session.get(StaffRow, (member.organisation_id, member.user_id))
         if row is None:
@@ -187,11 +221,102 @@ class SqlBodyRepository:
         self._session = session
 
     async def add(self, body: CoordinationBody, now: datetime) -> CoordinationBody:
-        row = CoordinationBodyRow(name=body.name, country=body.country, created_at=now)
+        row = CoordinationBodyRow(name=body.name, country=body.country, created_at=now,
+                                  names=dict(body.names), region=body.region,
+                                  description=body.description)
         self._session.add(row)
         await self._session.flush()
         body.id = row.id
         return body
+
+    async def get(self, body_id: int) -> CoordinationBody | None:
+        row = await self._session.get(CoordinationBodyRow, body_id)
+        return None if row is None else _to_body(row)
+
+    async def all(self) -> list[CoordinationBody]:
+        rows = await self._session.scalars(select(CoordinationBodyRow).order_by(
+            CoordinationBodyRow.country, CoordinationBodyRow.name))
+        return [_to_body(row) for row in rows]
+
+    async def remove_member(self, body_id: int, organisation_id: int) -> None:
+        await self._session.execute(delete(BodyMemberRow).where(
+            BodyMemberRow.body_id == body_id, BodyMemberRow.organisation_id == organisation_id))
+
+    async def is_member(self, body_id: int, organisation_id: int) -> bool:
+        return await self._session.get(BodyMemberRow, (body_id, organisation_id)) is not None
+
+    async def member_ids(self, body_id: int) -> list[int]:
+        return list(await self._session.scalars(select(BodyMemberRow.organisation_id).where(
+            BodyMemberRow.body_id == body_id).order_by(BodyMemberRow.organisation_id)))
+
+    async def member_count(self, body_id: int) -> int:
+        return await self._session.scalar(select(func.count()).select_from(BodyMemberRow).where(
+            BodyMemberRow.body_id == body_id))
+
+    async def bodies_of(self, organisation_id: int) -> list[int]:
+        return list(await self._session.scalars(select(BodyMemberRow.body_id).where(
+            BodyMemberRow.organisation_id == organisation_id).order_by(BodyMemberRow.body_id)))
+
+    async def remove_admin(self, body_id: int, user_id: int) -> None:
+        await self._session.execute(delete(BodyAdminRow).where(
+            BodyAdminRow.body_id == body_id, BodyAdminRow.user_id == user_id))
+
+    async def admins_of(self, body_id: int) -> list[int]:
+        return list(await self._session.scalars(select(BodyAdminRow.user_id).where(
+            BodyAdminRow.body_id == body_id).order_by(BodyAdminRow.user_id)))
+
+    async def administered_by(self, user_id: int) -> list[int]:
+        return list(await self._session.scalars(select(BodyAdminRow.body_id).where(
+            BodyAdminRow.user_id == user_id).order_by(BodyAdminRow.body_id)))
+
+    async def ask_of(self, body_id: int, organisation_id: int) -> MembershipAsk | None:
+        row = await self._session.get(BodyAskRow, (body_id, organisation_id))
+        return None if row is None else MembershipAsk(row.kind)
+
+    async def asks_of(self, body_id: int) -> dict[int, MembershipAsk]:
+        rows = await self._session.scalars(select(BodyAskRow).where(
+            BodyAskRow.body_id == body_id).order_by(BodyAskRow.asked_at))
+        return {row.organisation_id: MembershipAsk(row.kind) for row in rows}
+
+    async def put_ask(self, body_id: int, organisation_id: int, kind: MembershipAsk,
+                      now: datetime) -> None:
+        row = await self._session.get(BodyAskRow, (body_id, organisation_id))
+        if row is None:
+            self._session.add(BodyAskRow(body_id=body_id, organisation_id=organisation_id,
+                                         kind=kind.value, asked_at=now))
+        else:
+            row.kind, row.asked_at = kind.value, now
+        await self._session.flush()
+
+    async def delete_ask(self, body_id: int, organisation_id: int) -> None:
+        await self._session.execute(delete(BodyAskRow).where(
+            BodyAskRow.body_id == body_id, BodyAskRow.organisation_id == organisation_id))
+
+    async def by_group(self, chat_id: int) -> CoordinationBody | None:
+        row = await self._session.scalar(select(CoordinationBodyRow).where(
+            CoordinationBodyRow.group_chat_id == chat_id))
+        return None if row is None else _to_body(row)
+
+    async def set_group(self, body_id: int, chat_id: int | None) -> None:
+        await self._session.execute(update(CoordinationBodyRow).where(
+            CoordinationBodyRow.id == body_id).values(group_chat_id=chat_id))
+
+    async def muted_users(self, body_id: int) -> set[int]:
+        return set(await self._session.scalars(select(BodyMuteRow.user_id).where(
+            BodyMuteRow.body_id == body_id)))
+
+    async def muted_by(self, user_id: int) -> set[int]:
+        return set(await self._session.scalars(select(BodyMuteRow.body_id).where(
+            BodyMuteRow.user_id == user_id)))
+
+    async def set_muted(self, body_id: int, user_id: int, muted: bool) -> None:
+        row = await self._session.get(BodyMuteRow, (body_id, user_id))
+        if muted and row is None:
+            self._session.add(BodyMuteRow(body_id=body_id, user_id=user_id))
+            await self._session.flush()
+        elif not muted and row is not None:
+            await self._session.delete(row)
+            await self._session.flush()
 
     async def add_member(self, body_id: int, organisation_id: int, now: datetime) -> None:
         if await self._session.get(BodyMemberRow, (body_id, organisation_id)) is None:
@@ -226,6 +351,12 @@ class SqlBodyRepository:
             .where(BodyMemberRow.organisation_id == organisation_id)
             .order_by(BodyAdminRow.user_id))
         return list(rows)
+
+
+def _to_body(row: CoordinationBodyRow) -> CoordinationBody:
+    return CoordinationBody(id=row.id, name=row.name, country=row.country,
+                            names=dict(row.names or {}), region=row.region,
+                            description=row.description, group_chat_id=row.group_chat_id)
 
 
 def _to_project(row: ProjectRow) -> Project:
@@ -448,15 +579,22 @@ class SqlDeliveryRepository:
         self._session = session
 
     async def enqueue(self, delivery: Delivery, now: datetime) -> bool:
+        return await self.enqueue_many([delivery], now) == 1
+
+    async def enqueue_many(self, deliveries: list[Delivery], now: datetime) -> int:
         dialect = self._session.bind.dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-        statement = insert(DeliveryRow).values(
-            key=delivery.key, chat_id=delivery.chat_id, priority=int(delivery.priority),
-            payload=delivery.payload, status=DeliveryStatus.PENDING.value, attempts=0,
-            due_at=delivery.due_at or now, created_at=now,
-        ).on_conflict_do_nothing(index_elements=["key"])  # the same key twice: queued once
-        result = await self._session.execute(statement)
-        return result.rowcount == 1
+        queued = 0
+        for start in range(0, len(deliveries), 1000):
+            rows = [{"key": d.key, "chat_id": d.chat_id, "priority": int(d.priority),
+                     "payload": d.payload, "status": DeliveryStatus.PENDING.value, "attempts": 0,
+                     "due_at": d.due_at or now, "created_at": now}
+                    for d in deliveries[start:start + 1000]]
+            # The same key twice: queued once.
+            statement = insert(DeliveryRow).values(rows).on_conflict_do_nothing(
+                index_elements=["key"])
+            queued += (await self._session.execute(statement)).rowcount
+        return queued
 
     async def claim(self, now: datetime, limit: int) -> list[Delivery]:
         d = DeliveryRow
@@ -495,3 +633,51 @@ class SqlDeliveryRepository:
             select(DeliveryRow.status, func.count()).where(DeliveryRow.key.startswith(key_prefix))
             .group_by(DeliveryRow.status))
         return {DeliveryStatus(status): count for status, count in rows.all()}
+
+
+def _to_announcement(row: AnnouncementRow) -> Announcement:
+    return Announcement(
+        id=row.id, body_id=row.body_id, sender_user_id=row.sender_user_id,
+        versions=dict(row.versions), created_at=row.created_at, document=row.document,
+        audience=Audience(tuple(row.audience.get("sectors", ())),
+                          tuple(row.audience.get("provinces", ()))),
+        recipients=row.recipients, muted=row.muted, unreachable=row.unreachable,
+        report_chat_id=row.report_chat_id, report_message_id=row.report_message_id,
+        finished_at=row.finished_at)
+
+
+class SqlAnnouncementRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, announcement: Announcement) -> Announcement:
+        a = announcement
+        row = AnnouncementRow(
+            body_id=a.body_id, sender_user_id=a.sender_user_id, versions=a.versions,
+            document=a.document, audience={"sectors": list(a.audience.sectors),
+                                           "provinces": list(a.audience.provinces)},
+            recipients=a.recipients, muted=a.muted, unreachable=a.unreachable,
+            created_at=a.created_at)
+        self._session.add(row)
+        await self._session.flush()
+        a.id = row.id
+        return a
+
+    async def get(self, announcement_id: int) -> Announcement | None:
+        row = await self._session.get(AnnouncementRow, announcement_id)
+        return None if row is None else _to_announcement(row)
+
+    async def unfinished(self) -> list[Announcement]:
+        rows = await self._session.scalars(select(AnnouncementRow).where(
+            AnnouncementRow.finished_at.is_(None)).order_by(AnnouncementRow.id))
+        return [_to_announcement(row) for row in rows]
+
+    async def set_report_message(self, announcement_id: int, chat_id: int,
+                                 message_id: int) -> None:
+        await self._session.execute(update(AnnouncementRow).where(
+            AnnouncementRow.id == announcement_id).values(report_chat_id=chat_id,
+                                                         report_message_id=message_id))
+
+    async def finish(self, announcement_id: int, now: datetime) -> None:
+        await self._session.execute(update(AnnouncementRow).where(
+            AnnouncementRow.id == announcement_id).values(finished_at=now))

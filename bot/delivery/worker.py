@@ -111,3 +111,6 @@ class DeliveryWorker:
     async def _finish(self, delivery: Delivery, status: DeliveryStatus, error: str | None) -> None:
         async with self._uow_factory() as uow:
             await uow.deliveries.finish(delivery.id, status, self._now(), error)
+            if status is DeliveryStatus.UNREACHABLE and delivery.chat_id > 0:
+                # Blocked: later broadcasts skip them (and count them) until they write again.
+                await uow.users.mark_unreachable(delivery.chat_id, self._now())

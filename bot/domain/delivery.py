@@ -44,6 +44,12 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(300, 2 ** attempts))
 
 
-def message(text: str, buttons: list[list[tuple[str, str]]] | None = None) -> dict[str, Any]:
-    """A payload: the text (HTML) and rows of (label, callback data) buttons."""
-    return {"text": text, "buttons": [[list(b) for b in row] for row in (buttons or [])]}
+def message(text: str, buttons: list[list[tuple[str, str]]] | None = None,
+            document: str | None = None) -> dict[str, Any]:
+    """A payload: the text (HTML) and rows of (label, callback data) buttons; with a document
+    (a Telegram file id) the text is its caption."""
+    payload: dict[str, Any] = {"text": text,
+                               "buttons": [[list(b) for b in row] for row in (buttons or [])]}
+    if document:
+        payload["document"] = document
+    return payload

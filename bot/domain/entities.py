@@ -15,6 +15,8 @@ class User:
     created_at: datetime
     # Telegram first name, kept so owners can tell their staff apart; refreshed on each update.
     display_name: str | None = None
+    # Set when Telegram answered 403 (blocked the bot); cleared when they write to it again.
+    unreachable_since: datetime | None = None
 
 
 class OrgStatus(StrEnum):
@@ -80,11 +82,28 @@ class Organisation:
 
 @dataclass(slots=True)
 class CoordinationBody:
-    """A network, platform or round table that organisations belong to."""
+    """A network, platform or round table that organisations belong to.
+
+    ``name`` is the name in the language it was first written in; ``names`` holds it in other
+    languages by locale, so each user reads it in theirs when it was given."""
 
     id: int | None
     name: str
     country: str
+    names: dict[str, str] = field(default_factory=dict)
+    region: str | None = None
+    description: str | None = None
+    group_chat_id: int | None = None  # its Telegram group, once the bot was added there
+
+    def name_in(self, locale: str) -> str:
+        return self.names.get(locale) or self.name
+
+
+class MembershipAsk(StrEnum):
+    """A membership not yet agreed: asked by the organisation, or offered by the body."""
+
+    REQUEST = "request"  # the organisation asked; the body's admins decide
+    INVITATION = "invitation"  # the body invited; the organisation's owners decide
 
 
 @dataclass(slots=True, frozen=True)

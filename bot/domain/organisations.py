@@ -35,7 +35,8 @@ async def viewer_for(uow: UnitOfWork, user: User, admin_telegram_ids: Collection
             verified.add(organisation_id)
     return Viewer(user_id=user.id, is_platform_admin=user.telegram_user_id in admin_telegram_ids,
                   roles=roles, verified_org_ids=frozenset(verified),
-                  supervised_org_ids=frozenset(await uow.bodies.members_administered_by(user.id)))
+                  supervised_org_ids=frozenset(await uow.bodies.members_administered_by(user.id)),
+                  administered_body_ids=frozenset(await uow.bodies.administered_by(user.id)))
 
 
 async def verifiers_of(uow: UnitOfWork, organisation_id: int, admin_telegram_ids: Collection[int]
@@ -87,7 +88,7 @@ class Decision:
     owners: list[User]  # to be told the outcome, each in their language
 
 
-async def _owners(uow: UnitOfWork, organisation_id: int) -> list[User]:
+async def owners_of(uow: UnitOfWork, organisation_id: int) -> list[User]:
     users = []
     for member in await uow.staff.of_organisation(organisation_id):
         if member.role is Role.OWNER:
@@ -104,7 +105,7 @@ async def verify(uow: UnitOfWork, viewer: Viewer, organisation_id: int, now: dat
     organisation.status, organisation.rejection_reason = OrgStatus.VERIFIED, None
     await uow.organisations.save(organisation)
     await uow.audit.record("verified", organisation_id, viewer.user_id, now)
-    return Decision(organisation, await _owners(uow, organisation_id))
+    return Decision(organisation, await owners_of(uow, organisation_id))
 
 
 async def reject(uow: UnitOfWork, viewer: Viewer, organisation_id: int, reason: str,
@@ -116,7 +117,7 @@ async def reject(uow: UnitOfWork, viewer: Viewer, organisation_id: int, reason: 
     organisation.rejection_reason = validation.rejection_reason(reason)
     await uow.organisations.save(organisation)
     await uow.audit.record("rejected", organisation_id, viewer.user_id, now)
-    return Decision(organisation, await _owners(uow, organisation_id))
+    return Decision(organisation, await owners_of(uow, organisation_id))
 
 
 async def check_can_verify(uow: UnitOfWork, viewer: Viewer, organisation_id: int) -> Organisation:
@@ -243,7 +244,7 @@ async def request_to_join(uow: UnitOfWork, user: User, organisation_id: int,
     if organisation is None or organisation.status in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
         raise StaleAction()
     await uow.drafts.delete(user.id)
-    owners = await _owners(uow, organisation_id)
+    owners = await owners_of(uow, organisation_id)
     if owners:
         return JoinRequest(owners, claim=False)
     return JoinRequest(await verifiers_of(uow, organisation_id, admin_telegram_ids), claim=True)
@@ -255,7 +256,7 @@ async def answerable_join(uow: UnitOfWork, viewer: Viewer, organisation_id: int
     organisation = await uow.organisations.get(organisation_id)
     if organisation is None:
         raise NotFound("organisation", organisation_id)
-    if await _owners(uow, organisation_id):
+    if await owners_of(uow, organisation_id):
         return await manageable(uow, viewer, organisation_id), False
     if not (viewer.is_platform_admin or supervises(viewer, organisation)):
         raise NotAllowed("manage")

@@ -17,6 +17,7 @@ class Viewer:
     verified_org_ids: frozenset[int] = frozenset()  # the subset of theirs that is verified
     # Members of the coordination bodies this user administers.
     supervised_org_ids: frozenset[int] = frozenset()
+    administered_body_ids: frozenset[int] = frozenset()
 
     def role_in(self, organisation_id: int | None) -> Role | None:
         return self.roles.get(organisation_id) if organisation_id is not None else None
@@ -80,3 +81,33 @@ def can_verify(viewer: Viewer, org: Organisation) -> bool:
 def can_review(viewer: Viewer) -> bool:
     """May see the queue of organisations waiting for verification."""
     return viewer.is_platform_admin or bool(viewer.supervised_org_ids)
+
+
+# -- coordination bodies -------------------------------------------------------------------------
+
+def administers(viewer: Viewer, body_id: int) -> bool:
+    return body_id in viewer.administered_body_ids
+
+
+def can_create_body(viewer: Viewer) -> bool:
+    """Creating bodies and appointing or dismissing their admins."""
+    return viewer.is_platform_admin
+
+
+def can_manage_members(viewer: Viewer, body_id: int) -> bool:
+    """Approve, decline, invite, remove and list the members of one body."""
+    return viewer.is_platform_admin or administers(viewer, body_id)
+
+
+def can_announce(viewer: Viewer, body_id: int) -> bool:
+    """Announcements speak for the body: its own admins only, not every platform admin."""
+    return administers(viewer, body_id)
+
+
+def can_link_group(viewer: Viewer, body_id: int) -> bool:
+    return administers(viewer, body_id)
+
+
+def can_speak_for(viewer: Viewer, organisation_id: int) -> bool:
+    """Joining or leaving a body commits the whole organisation: its owners decide."""
+    return viewer.role_in(organisation_id) is Role.OWNER

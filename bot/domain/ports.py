@@ -3,11 +3,23 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.domain.delivery import Delivery, DeliveryStatus
-from bot.domain.entities import CoordinationBody, Draft, Organisation, OrgStatus, Project, StaffMember, User
+from bot.domain.entities import (
+    CoordinationBody,
+    Draft,
+    MembershipAsk,
+    Organisation,
+    OrgStatus,
+    Project,
+    StaffMember,
+    User,
+)
 from bot.domain.search import SearchDocument
+
+if TYPE_CHECKING:
+    from bot.domain.announcements import Announcement
 
 
 class UserRepository(Protocol):
@@ -15,9 +27,17 @@ class UserRepository(Protocol):
 
     async def by_telegram_id(self, telegram_user_id: int) -> User | None: ...
 
+    async def get_many(self, user_ids: list[int]) -> dict[int, User]: ...
+
     async def add(self, user: User) -> User: ...
 
-    async def save(self, user: User) -> None: ...
+    async def save(self, user: User) -> None:
+        """Locale, display name and unreachable_since."""
+        ...
+
+    async def mark_unreachable(self, telegram_user_id: int, now: datetime) -> None:
+        """Telegram said 403: queue nothing more for them until they write to the bot again."""
+        ...
 
 
 class OrganisationRepository(Protocol):
@@ -45,6 +65,8 @@ class StaffRepository(Protocol):
 
     async def of_organisation(self, organisation_id: int) -> list[StaffMember]: ...
 
+    async def of_organisations(self, organisation_ids: list[int]) -> list[StaffMember]: ...
+
     async def add(self, member: StaffMember) -> None: ...
 
     async def remove(self, organisation_id: int, user_id: int) -> None: ...
@@ -53,9 +75,56 @@ class StaffRepository(Protocol):
 class BodyRepository(Protocol):
     async def add(self, body: CoordinationBody, now: datetime) -> CoordinationBody: ...
 
+    async def get(self, body_id: int) -> CoordinationBody | None: ...
+
+    async def all(self) -> list[CoordinationBody]: ...
+
     async def add_member(self, body_id: int, organisation_id: int, now: datetime) -> None: ...
 
+    async def remove_member(self, body_id: int, organisation_id: int) -> None: ...
+
+    async def is_member(self, body_id: int, organisation_id: int) -> bool: ...
+
+    async def member_ids(self, body_id: int) -> list[int]: ...
+
+    async def member_count(self, body_id: int) -> int: ...
+
+    async def bodies_of(self, organisation_id: int) -> list[int]:
+        """Ids of the bodies this organisation belongs to."""
+        ...
+
     async def add_admin(self, body_id: int, user_id: int) -> None: ...
+
+    async def remove_admin(self, body_id: int, user_id: int) -> None: ...
+
+    async def admins_of(self, body_id: int) -> list[int]: ...
+
+    async def administered_by(self, user_id: int) -> list[int]:
+        """Ids of the bodies this user administers."""
+        ...
+
+    async def ask_of(self, body_id: int, organisation_id: int) -> MembershipAsk | None: ...
+
+    async def asks_of(self, body_id: int) -> dict[int, MembershipAsk]:
+        """Open asks by organisation id."""
+        ...
+
+    async def put_ask(self, body_id: int, organisation_id: int, kind: MembershipAsk,
+                      now: datetime) -> None: ...
+
+    async def delete_ask(self, body_id: int, organisation_id: int) -> None: ...
+
+    async def by_group(self, chat_id: int) -> CoordinationBody | None: ...
+
+    async def set_group(self, body_id: int, chat_id: int | None) -> None: ...
+
+    async def muted_users(self, body_id: int) -> set[int]: ...
+
+    async def muted_by(self, user_id: int) -> set[int]:
+        """Ids of the bodies this user muted."""
+        ...
+
+    async def set_muted(self, body_id: int, user_id: int, muted: bool) -> None: ...
 
     async def members_administered_by(self, user_id: int) -> set[int]:
         """Ids of organisations belonging to a body that this user administers."""
@@ -75,6 +144,10 @@ class DeliveryRepository(Protocol):
         """Queue it unless its key was queued before; True if queued now."""
         ...
 
+    async def enqueue_many(self, deliveries: list[Delivery], now: datetime) -> int:
+        """enqueue() for many rows in one round trip; returns how many were queued now."""
+        ...
+
     async def claim(self, now: datetime, limit: int) -> list[Delivery]:
         """Due pending rows, best priority first, leased to this caller (others skip them)."""
         ...
@@ -86,6 +159,21 @@ class DeliveryRepository(Protocol):
                           error: str) -> None: ...
 
     async def counts(self, key_prefix: str) -> dict[DeliveryStatus, int]: ...
+
+
+class AnnouncementRepository(Protocol):
+    async def add(self, announcement: Announcement) -> Announcement: ...
+
+    async def get(self, announcement_id: int) -> Announcement | None: ...
+
+    async def unfinished(self) -> list[Announcement]:
+        """Announcements whose final report has not been given yet."""
+        ...
+
+    async def set_report_message(self, announcement_id: int, chat_id: int,
+                                 message_id: int) -> None: ...
+
+    async def finish(self, announcement_id: int, now: datetime) -> None: ...
 
 
 class SearchSource(Protocol):
@@ -149,6 +237,7 @@ class UnitOfWork(Protocol):
     bodies: BodyRepository
     search: SearchSource
     deliveries: DeliveryRepository
+    announcements: AnnouncementRepository
     audit: AuditLog
 
 

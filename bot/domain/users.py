@@ -14,16 +14,20 @@ DISPLAY_NAME_MAX = 64
 
 
 async def ensure_user(uow: UnitOfWork, telegram_user_id: int, initial_locale: str,
-                      display_name: str | None = None) -> User:
+                      display_name: str | None = None, in_private: bool = False) -> User:
     """Return the stored user, creating them with ``initial_locale`` on first contact.
 
     The locale is only used for a new user: a stored choice always wins over Telegram's hint.
+    Writing to the bot in private shows it is no longer blocked: messages may go to them again.
     """
     name = clean_text(display_name)[:DISPLAY_NAME_MAX] if display_name else None
     user = await uow.users.by_telegram_id(telegram_user_id)
     if user is not None:
-        if name and user.display_name != name:
-            user.display_name = name
+        reachable_again = in_private and user.unreachable_since is not None
+        if (name and user.display_name != name) or reachable_again:
+            user.display_name = name or user.display_name
+            if reachable_again:
+                user.unreachable_since = None
             await uow.users.save(user)
         return user
     return await uow.users.add(

@@ -42,7 +42,7 @@ class Limits:
     maximum: int | None = None
 
 
-def _text(field: str, value: str, maximum: int, minimum: int = 1, multiline: bool = False) -> str:
+def text_field(field: str, value: str, maximum: int, minimum: int = 1, multiline: bool = False) -> str:
     cleaned = clean_multiline(value) if multiline else clean_text(value)
     if len(cleaned) < minimum:
         raise InvalidValue(field, "too_short", minimum=minimum, maximum=maximum)
@@ -52,32 +52,32 @@ def _text(field: str, value: str, maximum: int, minimum: int = 1, multiline: boo
 
 
 def name(value: str) -> str:
-    cleaned = _text("name", value, NAME_MAX, minimum=2)
+    cleaned = text_field("name", value, NAME_MAX, minimum=2)
     if not any(ch.isalpha() for ch in cleaned):
         raise InvalidValue("name", "no_letters")
     return cleaned
 
 
 def name_latin(value: str) -> str:
-    cleaned = _text("name_latin", value, NAME_LATIN_MAX, minimum=2)
+    cleaned = text_field("name_latin", value, NAME_LATIN_MAX, minimum=2)
     if not _LATIN_NAME.match(cleaned):
         raise InvalidValue("name_latin", "not_latin")
     return cleaned
 
 
 def acronym(value: str) -> str:
-    cleaned = _text("acronym", value, ACRONYM_MAX)
+    cleaned = text_field("acronym", value, ACRONYM_MAX)
     if not _ACRONYM.match(cleaned):
         raise InvalidValue("acronym", "bad_characters")
     return cleaned
 
 
 def districts(value: str) -> str:
-    return _text("districts", value, DISTRICTS_MAX)
+    return text_field("districts", value, DISTRICTS_MAX)
 
 
 def registration_number(value: str) -> str:
-    return _text("registration_number", value.translate(DIGITS), REGISTRATION_NUMBER_MAX)
+    return text_field("registration_number", value.translate(DIGITS), REGISTRATION_NUMBER_MAX)
 
 
 def year_founded(value: str, today: date) -> int:
@@ -93,11 +93,11 @@ def year_founded(value: str, today: date) -> int:
 
 
 def description(value: str) -> str:
-    return _text("description", value, DESCRIPTION_MAX, multiline=True)
+    return text_field("description", value, DESCRIPTION_MAX, multiline=True)
 
 
 def contact_person(value: str) -> str:
-    return _text("contact_person", value, CONTACT_PERSON_MAX, minimum=2)
+    return text_field("contact_person", value, CONTACT_PERSON_MAX, minimum=2)
 
 
 def phone(value: str, country: str | None) -> str:
@@ -139,12 +139,12 @@ def telegram_username(value: str) -> str:
 
 
 def project_title(value: str) -> str:
-    return _text("title", value, PROJECT_TITLE_MAX, minimum=2)
+    return text_field("title", value, PROJECT_TITLE_MAX, minimum=2)
 
 
 def donor(value: str) -> str:
-    return _text("donor", value, DONOR_MAX)
+    return text_field("donor", value, DONOR_MAX)
 
 
 def rejection_reason(value: str) -> str:
-    return _text("reason", value, REJECTION_REASON_MAX, minimum=2)
+    return text_field("reason", value, REJECTION_REASON_MAX, minimum=2)

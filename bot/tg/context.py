@@ -30,6 +30,8 @@ class BotData:
     inline_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
     # Sends what handlers queue in the outbox (started by app.py; tests drain it by hand).
     delivery: DeliveryWorker | None = None
+    # The progress text last shown per announcement, so unchanged reports are not edited again.
+    report_texts: dict[int, str] = field(default_factory=dict)
 
 
 class HamkariContext(CallbackContext[ExtBot, dict, dict, BotData]):

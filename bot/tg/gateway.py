@@ -18,9 +18,13 @@ class TelegramGateway:
     async def send(self, chat_id: int, payload: dict[str, Any]) -> None:
         rows = [[InlineKeyboardButton(label, callback_data=data) for label, data in row]
                 for row in payload.get("buttons", [])]
+        markup = InlineKeyboardMarkup(rows) if rows else None
         try:
-            await self._bot.send_message(chat_id, payload["text"],
-                                         reply_markup=InlineKeyboardMarkup(rows) if rows else None)
+            if payload.get("document"):
+                await self._bot.send_document(chat_id, payload["document"],
+                                              caption=payload["text"], reply_markup=markup)
+            else:
+                await self._bot.send_message(chat_id, payload["text"], reply_markup=markup)
         except RetryAfter as error:
             wait = error.retry_after
             raise RateLimited(wait.total_seconds() if isinstance(wait, timedelta)

@@ -19,6 +19,8 @@ async def load_user(update: Update, context: HamkariContext) -> None:
             # Typing @bot in some chat is not starting the bot: store nothing about them.
             user = await uow.users.by_telegram_id(tg_user.id)
         else:
-            user = await ensure_user(uow, tg_user.id, locale, tg_user.full_name)
+            chat = update.effective_chat
+            user = await ensure_user(uow, tg_user.id, locale, tg_user.full_name,
+                                     in_private=chat is not None and chat.type == chat.PRIVATE)
     context.user = user
     context.use_locale(user.locale if user else locale)

@@ -9,11 +9,21 @@ from bot.i18n import SUPPORTED_LOCALES
 from bot.i18n.locales import COMMAND_MENU_LANGUAGE
 from bot.tg import views
 from bot.tg.errors import on_error
-from bot.tg.handlers import bulk, fallback, find, language, registry, start
+from bot.tg.handlers import (
+    announce,
+    bodies,
+    bulk,
+    fallback,
+    find,
+    language,
+    registry,
+    start,
+    typed_input,
+)
 from bot.tg.middleware import load_user
 
 # Order matters inside group 0: the first matching handler wins, the fallback comes last.
-FEATURES = (registry, find, bulk, start, language, fallback)
+FEATURES = (bodies, announce, registry, find, bulk, typed_input, start, language, fallback)
 
 
 def register_handlers(application: Application) -> None:

@@ -20,6 +20,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("find", N_("Find organisations by name, sector or province")),
     ("register", N_("Register your organisation")),
     ("myorg", N_("Your organisation: edit, staff, projects")),
+    ("bodies", N_("Coordination bodies: join, members, announcements")),
+    ("announce", N_("Send an announcement to your body's members")),
+    ("settings", N_("Language and muted announcements")),
     ("language", N_("Change the language")),
     ("cancel", N_("Leave the current step")),
 )
@@ -82,6 +85,9 @@ def help_text(t: Translator, bot_username: str) -> str:
         t.gettext("/find: find organisations by name (any script), sector or province"),
         t.gettext("/register: register your organisation in the shared registry"),
         t.gettext("/myorg: your organisation: edit it, its staff, projects and visibility"),
+        t.gettext("/bodies: coordination bodies: ask to join, see members, mute announcements"),
+        t.gettext("/announce: body admins send an announcement to their members"),
+        t.gettext("/settings: your language and which bodies' announcements you receive"),
         t.gettext("/language: change the language of the bot"),
         t.gettext("/help: this list"),
         t.gettext("/cancel: leave the step you are in"),
@@ -89,7 +95,7 @@ def help_text(t: Translator, bot_username: str) -> str:
         t.gettext("In any chat, type @{bot} and a name to share an organisation's card.").format(
             bot=bot_username),
         "",
-        t.gettext("Coming next: meeting and reporting-deadline reminders, polls and announcements."),
+        t.gettext("Coming next: meeting and reporting-deadline reminders, and polls."),
     ]
     return "\n".join(lines)
 

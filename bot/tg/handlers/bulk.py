@@ -15,7 +15,7 @@ import secrets
 from datetime import UTC, datetime
 
 from telegram import Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.bulk.reading import FileRefused, ParsedFile, parse
 from bot.bulk.writing import member_list_template, registry_csv, registry_xlsx
@@ -164,6 +164,5 @@ def handlers() -> list[BaseHandler]:
     return [
         CommandHandler("import", import_command, filters=private),
         CommandHandler("export", export_command, filters=private),
-        MessageHandler(filters.Document.ALL & private, on_document),
         CallbackQueryHandler(on_import_button, pattern=rf"^{bv.IMPORT_PREFIX}:(go|no):[0-9a-f]+$"),
     ]

@@ -9,12 +9,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
 from bot.domain import organisations as orgs
 from bot.domain import registration as reg
-from bot.domain.delivery import Delivery, message
-from bot.domain.entities import Draft, Organisation, OrgStatus, Role, User, Visibility
+from bot.domain.entities import Draft, Organisation, OrgStatus, Role, Visibility
 from bot.domain.errors import InvalidValue, NotAllowed, NotFound, StaleAction
 from bot.domain.permissions import can_view
 from bot.domain.projects import add_project, projects_of
@@ -25,6 +24,7 @@ from bot.tg import registry_views as rv
 from bot.tg import views
 from bot.tg.context import HamkariContext
 from bot.tg.handlers.fallback import plain_text
+from bot.tg.notify import notify
 
 REJECT_FLOW = "reject"
 
@@ -35,19 +35,6 @@ def _now() -> datetime:
 
 def _today() -> date:
     return _now().date()
-
-
-async def _notify(context: HamkariContext, uow, update: Update, user: User, purpose: str,
-                  render) -> None:
-    """Queue a message to another user, in their language, in the same transaction as the change
-    it reports: the delivery worker sends it (and copes with blocked users and rate limits)."""
-    t = context.bot_data.catalogs.translator(user.locale)
-    text, markup = render(t)
-    buttons = [[(b.text, b.callback_data) for b in row] for row in markup.inline_keyboard] \
-        if markup else []
-    await uow.deliveries.enqueue(Delivery(
-        key=f"{purpose}:{update.update_id}:{user.id}", chat_id=user.telegram_user_id,
-        payload=message(text, buttons)), _now())
 
 
 # -- rendering a conversation step --------------------------------------------------------------
@@ -214,7 +201,7 @@ async def _save(update: Update, context: HamkariContext, uow, draft: Draft) -> N
         "when it is verified. See and edit it with /myorg.").format(
             name=rv.isolate(organisation.profile.name)), None)
     for verifier in verifiers:
-        await _notify(context, uow, update, verifier, "verify-request",
+        await notify(context, uow, update, verifier, "verify-request",
                       lambda t: _verification_request(t, organisation))
 
 
@@ -257,7 +244,7 @@ async def _ask_to_join(update: Update, context: HamkariContext, uow, draft: Draf
                                  "registration draft was closed.")
     await views.edit_message(query, told.format(name=name), None)
     for decider in request.deciders:
-        await _notify(context, uow, update, decider, "join-request", lambda t: (
+        await notify(context, uow, update, decider, "join-request", lambda t: (
             (t.gettext("{person} asks to become the owner of {name}, which has no owner yet "
                        "(for example, it was imported).") if request.claim
              else t.gettext("{person} asks to join {name} as a member.")).format(
@@ -294,7 +281,7 @@ async def on_join_answer(update: Update, context: HamkariContext) -> None:
             done = context.t.gettext("Declined.")
             told = N_("Your request to join {name} was declined.")
         if user:
-            await _notify(context, uow, update, user, f"join-{answer}",
+            await notify(context, uow, update, user, f"join-{answer}",
                           lambda t: (t.gettext(told).format(name=name), None))
     await query.answer()
     await views.edit_message(query, done.format(name=name), None)
@@ -320,7 +307,7 @@ async def on_verify_button(update: Update, context: HamkariContext) -> None:
         if answer == "ok":
             name = rv.isolate(decision.organisation.profile.name)
             for owner in decision.owners:
-                await _notify(context, uow, update, owner, "verified", lambda t: (t.gettext(
+                await notify(context, uow, update, owner, "verified", lambda t: (t.gettext(
                     "Good news: {name} has been verified. It is now visible in the registry "
                     "according to its visibility setting.").format(name=name), None))
     await query.answer()
@@ -350,7 +337,7 @@ async def _finish_rejection(update: Update, context: HamkariContext, uow, draft:
     await update.effective_message.reply_text(
         context.t.gettext("Rejected: {name}. The owner has been told the reason.").format(name=name))
     for owner in decision.owners:
-        await _notify(context, uow, update, owner, "rejected", lambda t: (t.gettext(
+        await notify(context, uow, update, owner, "rejected", lambda t: (t.gettext(
             "{name} was not verified. Reason: {reason}\nYou can correct it with /myorg and send "
             "it for review again.").format(name=name, reason=reason), None))
 
@@ -469,7 +456,7 @@ async def on_org_button(update: Update, context: HamkariContext) -> None:
                     name=rv.isolate(organisation.profile.name))
                 for verifier in await orgs.verifiers_of(uow, organisation_id,
                                                         context.bot_data.admin_ids):
-                    await _notify(context, uow, update, verifier, "verify-request",
+                    await notify(context, uow, update, verifier, "verify-request",
                                   lambda tt: _verification_request(tt, organisation))
             elif action == "delete":
                 await orgs.delete(uow, viewer, organisation_id, now)
@@ -590,6 +577,5 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(on_org_button, pattern=r"^org:\d+:"),
         CallbackQueryHandler(on_verify_button, pattern=r"^ver:\d+:(ok|no)$"),
         CallbackQueryHandler(on_join_answer, pattern=r"^join:\d+:\d+:(ok|no)$"),
-        MessageHandler(filters.TEXT & ~filters.COMMAND & private, on_text),
     ]
 

@@ -30,7 +30,8 @@ def body_list(t: Translator, ref: Reference, overviews: list[Overview]
               ) -> tuple[str, InlineKeyboardMarkup | None]:
     if not overviews:
         return t.gettext("There are no coordination bodies yet."), None
-    lines = [f"<b>{t.gettext('Coordination bodies')}</b>", ""]
+    title = t.gettext("Coordination bodies")
+    lines = [f"<b>{title}</b>", ""]
     rows = []
     for item in overviews:
         count = t.ngettext("{count} member", "{count} members", item.member_count).format(
@@ -252,7 +253,8 @@ def group_linked(t: Translator, body: CoordinationBody) -> str:
 
 def settings_view(t: Translator, bodies: list[tuple[CoordinationBody, bool]]
                   ) -> tuple[str, InlineKeyboardMarkup]:
-    lines = [f"<b>{t.gettext('Settings')}</b>", "",
+    title = t.gettext("Settings")
+    lines = [f"<b>{title}</b>", "",
              t.gettext("Language: {language}").format(language=LANGUAGE_NAMES[t.locale])]
     rows = [[button(("✅ " if locale == t.locale else "") + LANGUAGE_NAMES[locale], f"lang:{locale}")
              for locale in SUPPORTED_LOCALES]]

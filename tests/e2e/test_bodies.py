@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
+from telegram import Update
 
 from bot.console.fake_api import UpdateFactory
 from bot.db.models import AnnouncementRow, CoordinationBodyRow, DeliveryRow, OrganisationRow
+from bot.tg import body_views as bv
 from tests.conftest import Harness, start_harness, texts
 from tests.e2e.test_registry import ADMIN_ID, owner, register
 
@@ -118,7 +120,7 @@ async def test_membership_request_approved_and_the_owner_told(harness):
 
 
 async def test_invitation_declined_then_member_removed(harness):
-    karim, gul, body_id, karim_org, gul_org = await network(harness)
+    karim, gul, body_id, _karim_org, gul_org = await network(harness)
     third = owner("tg", user_id=100_000_003, name="Zarina")
     await register(harness, third, name="Mazar Women Forum", provinces=("AF21",),
                    sectors=("gender",))
@@ -148,7 +150,7 @@ async def test_invitation_declined_then_member_removed(harness):
 async def test_permission_matrix_for_bodies(harness):
     """Who may approve, remove, see members and announce: body admin yes, platform admin
     (members yes, announce no), member owner (own leave only), stranger no."""
-    karim, gul, body_id, karim_org, gul_org = await network(harness)
+    karim, gul, body_id, karim_org, _gul_org = await network(harness)
     stranger = owner(user_id=100_000_077, name="Stranger")
     await harness.send(stranger, "/start")
     app = harness.application
@@ -167,8 +169,11 @@ async def test_permission_matrix_for_bodies(harness):
     for data in (f"bd:{body_id}:rm:{karim_org}:yes", f"bd:{body_id}:members"):
         calls = await harness.feed(gul.callback(data, harness.api.last_message(gul.user_id)))
         assert calls[0].params.get("show_alert") is True
-    assert "Only the admins" in texts(await harness.send(gul, "/announce"))[0]
-    assert "Only the admins" in texts(await harness.send(ADMIN, "/announce"))[0]
+    catalogs = harness.application.bot_data.catalogs
+    assert texts(await harness.send(gul, "/announce")) == [
+        bv.announce_not_allowed(catalogs.translator("ps"))]  # Gul reads Pashto
+    assert texts(await harness.send(ADMIN, "/announce")) == [
+        bv.announce_not_allowed(catalogs.translator("en"))]
 
 
 async def announce(harness: Harness, karim: UpdateFactory, text: str, *steps) -> list:
@@ -186,7 +191,7 @@ async def announce(harness: Harness, karim: UpdateFactory, text: str, *steps) ->
 
 
 async def test_announcement_reaches_every_member_in_their_language_with_a_report(harness):
-    karim, gul, body_id, *_ = await network(harness)
+    karim, gul, _body_id, *_ = await network(harness)
     calls = await announce(harness, karim, "Meeting on <b>Monday</b>", "versions",
                            ("version:ps", "د دوشنبې غونډه"))
     sent = {c.params["chat_id"]: c.params["text"] for c in calls if c.method == "sendMessage"}
@@ -205,7 +210,7 @@ async def test_announcement_reaches_every_member_in_their_language_with_a_report
 
 
 async def test_audience_filters_by_sector_and_province(harness):
-    karim, gul, body_id, *_ = await network(harness)
+    karim, _gul, _body_id, *_ = await network(harness)
     await harness.send(karim, "/announce")
     await harness.send(karim, "Health cluster only")
     nonce = harness.buttons(karim)[0].split(":")[1]
@@ -240,7 +245,7 @@ async def test_muting_one_body_from_the_message_and_unmuting_in_settings(harness
 
 
 async def test_blocked_recipient_is_reported_unreachable_and_skipped_next_time(harness):
-    karim, gul, body_id, *_ = await network(harness)
+    karim, gul, _body_id, *_ = await network(harness)
     await harness.send(karim, "/announce")
     await harness.send(karim, "Hello members")
     nonce = harness.buttons(karim)[0].split(":")[1]
@@ -263,7 +268,9 @@ async def test_group_linked_when_a_body_admin_adds_the_bot_and_unlinked_when_rem
     karim, gul, body_id, *_ = await network(harness)
 
     calls = await harness.feed(gul.my_chat_member(GROUP_ID, "left", "member"))  # not an admin: no link
-    assert "Only an admin" in texts(calls)[0]
+    assert len(texts(calls)) == 1 and "Balkh" not in texts(calls)[0]
+    async with harness.application.bot_data.uow_factory() as uow:
+        assert (await uow.bodies.get(body_id)).group_chat_id is None
     calls = await harness.feed(karim.my_chat_member(GROUP_ID, "left", "member"))
     assert "now linked" in texts(calls)[0]
     calls = await announce(harness, karim, "To the group too")
@@ -274,7 +281,7 @@ async def test_group_linked_when_a_body_admin_adds_the_bot_and_unlinked_when_rem
 
 
 async def test_announcement_with_a_document_and_the_caption_limit(harness):
-    karim, gul, body_id, *_ = await network(harness)
+    karim, gul, _body_id, *_ = await network(harness)
     await harness.send(karim, "/announce")
     await harness.send(karim, "x" * 1000)
     nonce = harness.buttons(karim)[0].split(":")[1]
@@ -299,15 +306,13 @@ async def test_announcement_with_a_document_and_the_caption_limit(harness):
 async def test_a_restart_in_the_middle_of_an_announcement_sends_the_rest_once(engine):
     harness = await start_harness(engine)
     await harness.send(ADMIN, "/start")
-    karim, gul, body_id, *_ = await network(harness)
+    karim, gul, _body_id, *_ = await network(harness)
     await harness.send(karim, "/announce")
     await harness.send(karim, "Survives restarts")
     nonce = harness.buttons(karim)[0].split(":")[1]
     # Queue without sending: the process "dies" before the worker runs.
-    await harness.application.process_update(
-        __import__("telegram").Update.de_json(karim.callback(
-            f"an:{nonce}:send", harness.api.last_message(karim.user_id)),
-            harness.application.bot))
+    await harness.application.process_update(Update.de_json(karim.callback(
+        f"an:{nonce}:send", harness.api.last_message(karim.user_id)), harness.application.bot))
     await harness.application.shutdown()
 
     restarted = await start_harness(engine)
@@ -324,3 +329,36 @@ async def test_a_restart_in_the_middle_of_an_announcement_sends_the_rest_once(en
             DeliveryRow.key.startswith("ann:"))))
     assert statuses == ["sent", "sent"]
     await restarted.application.shutdown()
+
+
+async def test_the_add_to_group_link_links_that_body_and_a_migrated_group_stays_linked(harness):
+    karim, gul, body_id, *_ = await network(harness)
+    calls = await harness.tap(karim, f"bd:{body_id}:group", await _card(harness, karim, body_id))
+    link = calls[-1].params["reply_markup"]["inline_keyboard"][0][0]["url"]
+    assert link.endswith(f"?startgroup=body{body_id}")
+    # Telegram then posts "/start body<id>" in the chosen group, from the admin.
+    calls = await harness.feed(karim.message(f"/start@hamkari_bot body{body_id}", chat_id=GROUP_ID))
+    assert "now linked" in texts(calls)[0]
+    # Gul is no admin: her /start with the same parameter links nothing elsewhere.
+    assert await harness.feed(gul.message(f"/start body{body_id}", chat_id=-100_999)) == []
+    # A group upgraded to a supergroup gets a new id; the link follows it.
+    moved = karim.message("", chat_id=GROUP_ID)
+    moved["message"].pop("text")
+    moved["message"]["migrate_to_chat_id"] = GROUP_ID - 1
+    await harness.feed(moved)
+    calls = await announce(harness, karim, "After the upgrade")
+    group_messages = [c.params for c in calls if c.method == "sendMessage"
+                      and c.params["chat_id"] == GROUP_ID - 1]
+    assert len(group_messages) == 1 and "reply_markup" not in group_messages[0]  # no mute there
+
+
+async def test_member_list_shows_verification_status(harness):
+    karim, _gul, body_id, karim_org, _gul_org = await network(harness)
+    await harness.send(ADMIN, "/pending")
+    pending = [m for m in harness.api.messages.values()
+               if m["chat"]["id"] == ADMIN_ID and f"ver:{karim_org}:ok" in str(m.get("reply_markup"))]
+    await harness.tap(ADMIN, f"ver:{karim_org}:ok", pending[-1])
+    await harness.tap(karim, f"bd:{body_id}:members", await _card(harness, karim, body_id))
+    lines = harness.api.last_message(karim.user_id)["text"].splitlines()
+    assert any("Balkh Health Network" in line and "Verified" in line for line in lines)
+    assert any("Kabul Education Trust" in line and "Pending review" in line for line in lines)

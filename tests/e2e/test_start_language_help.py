@@ -81,11 +81,12 @@ async def test_command_menus_are_published_per_language(harness):
     by_code = {c.params.get("language_code"): c.params["commands"] for c in calls}
     assert set(by_code) == {"fa", "ps", "tg", None}
     assert [c["command"] for c in by_code[None]] == ["start", "help", "find", "register", "myorg",
-                                                   "language", "cancel"]
-    assert by_code["tg"][5]["description"] == "Иваз кардани забон"
-    assert by_code["fa"][5]["description"] == "تغییر زبان"
-    assert by_code["ps"][5]["description"] == "د ژبې بدلول"
-    assert by_code[None][5]["description"] == "Change the language"
+                                                   "bodies", "announce", "settings", "language",
+                                                   "cancel"]
+    assert by_code["tg"][8]["description"] == "Иваз кардани забон"
+    assert by_code["fa"][8]["description"] == "تغییر زبان"
+    assert by_code["ps"][8]["description"] == "د ژبې بدلول"
+    assert by_code[None][8]["description"] == "Change the language"
 
 
 async def test_html_and_bidi_controls_in_a_name_cannot_break_the_message(harness):

@@ -4,8 +4,8 @@ About 30 messages a second overall, one a second to a private chat, 20 a minute 
 A 429 pauses all sending for ``retry_after``; a 403 marks the row unreachable; other failures
 are retried with backoff, then recorded as failed. Each outcome is committed on its own, so a
 crash loses nothing: rows claimed but not finished are claimed again when their lease ends.
-The one message in flight at the moment of a crash may be sent again; Telegram offers no way
-to ask whether it arrived.
+The few messages in flight at the moment of a crash (sends overlap) may be sent again; Telegram
+offers no way to ask whether a message arrived.
 """
 
 from __future__ import annotations

@@ -362,3 +362,37 @@ async def test_member_list_shows_verification_status(harness):
     lines = harness.api.last_message(karim.user_id)["text"].splitlines()
     assert any("Balkh Health Network" in line and "Verified" in line for line in lines)
     assert any("Kabul Education Trust" in line and "Pending review" in line for line in lines)
+
+
+async def test_two_bodies_muting_one_never_silences_the_other(harness):
+    karim, gul, first, karim_org, gul_org = await network(harness)
+    second = await create_body(harness, "Kunduz Coordination Forum")
+    await join(harness, gul, second, gul_org)  # an organisation in several bodies
+    await join(harness, karim, second, karim_org)
+    await harness.tap(ADMIN, f"bd:{second}:admins", await _card(harness, ADMIN, second))
+    await harness.tap(ADMIN, f"bd:{second}:adm:{await user_id(harness, karim)}")
+    settings = texts(await harness.send(gul, "/settings"))[0]
+    assert "Balkh CSO Network" in settings and "Kunduz Coordination Forum" in settings
+    await harness.tap(gul, f"stg:{first}:1")
+    # Karim administers both: /announce asks which body first.
+    await harness.send(karim, "/announce")
+    nonce = harness.buttons(karim)[0].split(":")[1]
+    assert harness.buttons(karim) == [f"an:{nonce}:body:{first}", f"an:{nonce}:body:{second}"]
+    await harness.tap(karim, f"an:{nonce}:body:{second}")
+    await harness.send(karim, "Forum meets on Thursday")
+    nonce = harness.buttons(karim)[0].split(":")[1]
+    calls = await harness.tap(karim, f"an:{nonce}:send")
+    to_gul = [c.params["text"] for c in calls
+              if c.method == "sendMessage" and c.params["chat_id"] == gul.user_id]
+    assert len(to_gul) == 1 and "Thursday" in to_gul[0]
+    calls = await announce_from(harness, karim, first, "Balkh only")
+    assert gul.user_id not in [c.params["chat_id"] for c in calls if c.method == "sendMessage"]
+
+
+async def announce_from(harness: Harness, karim: UpdateFactory, body_id: int, text: str) -> list:
+    await harness.send(karim, "/announce")
+    nonce = harness.buttons(karim)[0].split(":")[1]
+    await harness.tap(karim, f"an:{nonce}:body:{body_id}")
+    await harness.send(karim, text)
+    nonce = harness.buttons(karim)[0].split(":")[1]
+    return await harness.tap(karim, f"an:{nonce}:send")

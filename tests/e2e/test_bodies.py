@@ -396,3 +396,26 @@ async def announce_from(harness: Harness, karim: UpdateFactory, body_id: int, te
     await harness.send(karim, text)
     nonce = harness.buttons(karim)[0].split(":")[1]
     return await harness.tap(karim, f"an:{nonce}:send")
+
+
+async def test_an_owner_accepts_an_invitation_and_later_leaves(harness):
+    karim, _gul, body_id, *_ = await network(harness)
+    zarina = owner("tg", user_id=100_000_003, name="Zarina")
+    await register(harness, zarina, name="Mazar Women Forum", provinces=("AF21",),
+                   sectors=("gender",))
+    forum = await org_id(harness, "Mazar Women Forum")
+    await harness.tap(karim, f"bd:{body_id}:invite", await _card(harness, karim, body_id))
+    await harness.send(karim, "Mazar Women")
+    await harness.tap(karim, f"bd:{body_id}:inv:{forum}")
+    # Zarina opens the body's card instead of the notice: it offers to accept there too.
+    card = await _card(harness, zarina, body_id)
+    calls = await harness.tap(zarina, f"bma:{body_id}:{forum}:ok", card)
+    [to_karim] = [c for c in calls if c.method == "sendMessage" and c.params["chat_id"] == karim.user_id]
+    assert "Mazar Women Forum" in to_karim.params["text"]
+    await harness.tap(zarina, f"bd:{body_id}:leave:{forum}", await _card(harness, zarina, body_id))
+    calls = await harness.tap(zarina, f"bd:{body_id}:leave:{forum}:yes")
+    [to_karim] = [c for c in calls if c.method == "sendMessage" and c.params["chat_id"] == karim.user_id]
+    assert "has left" in to_karim.params["text"]
+    async with harness.application.bot_data.uow_factory() as uow:
+        assert not await uow.bodies.is_member(body_id, forum)
+        assert await uow.bodies.ask_of(body_id, forum) is None

@@ -64,7 +64,8 @@ class Hamkari:
         bot_data.catalogs = Catalogs()
         bot_data.admin_ids = settings.admin_ids
         bot_data.delivery = DeliveryWorker(bot_data.uow_factory,
-                                           TelegramGateway(self.application.bot))
+                                           TelegramGateway(self.application.bot),
+                                           per_second=settings.send_per_second)
         self._tasks: list[asyncio.Task] = []
         register_handlers(self.application)
 

@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     )
     timezone: str = Field(default="Asia/Kabul", validation_alias=AliasChoices("HAMKARI_TIMEZONE"))
     log_level: str = Field(default="INFO", validation_alias=AliasChoices("HAMKARI_LOG_LEVEL"))
+    # Telegram allows about 30 messages a second per bot; a bot with paid broadcasts may raise it.
+    send_per_second: float = Field(default=30.0, gt=0, le=1000,
+                                   validation_alias=AliasChoices("HAMKARI_SEND_PER_SECOND"))
 
     @field_validator("telegram_bot_token", "webhook_secret", mode="before")
     @classmethod

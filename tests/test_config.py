@@ -16,7 +16,7 @@ TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw0"
 def clean_environment(monkeypatch, tmp_path):
     for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "TELEGRAM_API_BASE_URL", "WEBHOOK_URL",
                  "WEBHOOK_SECRET", "WEBHOOK_PORT", "HAMKARI_ADMIN_IDS", "HAMKARI_TIMEZONE",
-                 "HAMKARI_LOG_LEVEL"):
+                 "HAMKARI_LOG_LEVEL", "HAMKARI_SEND_PER_SECOND"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no stray .env
 
@@ -27,6 +27,7 @@ def test_defaults_use_an_embedded_sqlite_file():
     assert settings.telegram_bot_token is None
     assert settings.timezone == "Asia/Kabul"
     assert settings.admin_ids == frozenset()
+    assert settings.send_per_second == 30.0
 
 
 def test_values_come_from_the_environment_and_a_dotenv_file(monkeypatch, tmp_path):
@@ -42,6 +43,13 @@ def test_values_come_from_the_environment_and_a_dotenv_file(monkeypatch, tmp_pat
     assert settings.telegram_api_base_url == "http://127.0.0.1:8081/bot"
 
 
+def test_the_sending_rate_is_configurable(monkeypatch):
+    from bot.app import Hamkari
+    monkeypatch.setenv("HAMKARI_SEND_PER_SECOND", "20")
+    worker = Hamkari(load_settings(database_url="sqlite:///:memory:")).application.bot_data.delivery
+    assert worker.interval == pytest.approx(1.02 / 20)
+
+
 def test_the_token_never_shows_in_repr():
     settings = load_settings(telegram_bot_token=TOKEN)
     assert TOKEN not in repr(settings) and TOKEN not in str(settings)
@@ -52,7 +60,8 @@ def test_the_token_never_shows_in_repr():
     [("HAMKARI_ADMIN_IDS", "12345,abc"), ("HAMKARI_TIMEZONE", "Asia/Atlantis"),
      ("DATABASE_URL", "mysql://x"), ("TELEGRAM_BOT_TOKEN", "not-a-token"),
      ("WEBHOOK_PORT", "99999"), ("WEBHOOK_URL", "bot.example.org/hook"),
-     ("TELEGRAM_API_BASE_URL", "ftp://x"), ("HAMKARI_LOG_LEVEL", "LOUD")],
+     ("TELEGRAM_API_BASE_URL", "ftp://x"), ("HAMKARI_LOG_LEVEL", "LOUD"),
+     ("HAMKARI_SEND_PER_SECOND", "0"), ("HAMKARI_SEND_PER_SECOND", "fast")],
 )
 def test_a_bad_value_is_reported_in_one_line_naming_the_variable(monkeypatch, variable, value):
     monkeypatch.setenv(variable, value)

@@ -35,7 +35,7 @@ class DeliveryWorker:
         self._uow_factory, self._gateway, self._sleep = uow_factory, gateway, sleep
         # 2% under the limit: Telegram counts in windows, and a message exactly on the boundary
         # of one would be the 31st.
-        self._interval = 1.02 / per_second
+        self.interval = 1.02 / per_second
         self._batch = batch
         self._clock, self._now = clock, now
         self._next_send = 0.0  # global pacing
@@ -75,7 +75,7 @@ class DeliveryWorker:
         if ready > now:
             await self._sleep(ready - now)
             now = ready
-        self._next_send = now + self._interval
+        self._next_send = now + self.interval
         self._next_for_chat[chat_id] = now + (PRIVATE_INTERVAL if chat_id > 0 else GROUP_INTERVAL)
         if len(self._next_for_chat) > 50_000:  # forget chats whose pause is long over
             self._next_for_chat = {c: t for c, t in self._next_for_chat.items() if t > now}

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.delivery.gateway import RateLimited, Rejected, Transient, Unreachable
@@ -20,11 +21,13 @@ class TelegramGateway:
                 for row in payload.get("buttons", [])]
         markup = InlineKeyboardMarkup(rows) if rows else None
         try:
+            # Payload texts are HTML by contract (every value in them went through isolate()).
             if payload.get("document"):
-                await self._bot.send_document(chat_id, payload["document"],
-                                              caption=payload["text"], reply_markup=markup)
+                await self._bot.send_document(chat_id, payload["document"], caption=payload["text"],
+                                              reply_markup=markup, parse_mode=ParseMode.HTML)
             else:
-                await self._bot.send_message(chat_id, payload["text"], reply_markup=markup)
+                await self._bot.send_message(chat_id, payload["text"], reply_markup=markup,
+                                             parse_mode=ParseMode.HTML)
         except RetryAfter as error:
             wait = error.retry_after
             raise RateLimited(wait.total_seconds() if isinstance(wait, timedelta)

@@ -8,12 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.app import Hamkari
 from bot.console.fake_api import FakeBotApi
 from bot.db.engine import UnitOfWorkFactory
 from bot.db.migrate import upgrade_to_head
 from bot.delivery.gateway import RateLimited, Rejected, Transient, Unreachable
 from bot.delivery.worker import DeliveryWorker
 from bot.domain.delivery import LEASE, MAX_ATTEMPTS, Delivery, DeliveryStatus, Priority, message
+from tests.conftest import make_settings
 
 START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -203,3 +205,22 @@ async def test_the_telegram_gateway_maps_bot_api_errors(code, description, error
         assert caught.value.retry_after == 5
     await TelegramGateway(bot).send(42, message("hello", [[("OK", "x:1")]]))
     assert api.last_message(42)["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "x:1"
+
+
+async def test_the_outbox_sends_without_ptbs_rate_limiter_so_a_429_reaches_the_worker(engine):
+    """PTB's AIORateLimiter (on for replies in production) used to sit under the worker too: it
+    slept and retried a 429 itself, and the worker's paced sends bunched up behind it."""
+    api = FakeBotApi()
+    hamkari = Hamkari(make_settings(), request=api, engine=engine, rate_limited=True)
+    await hamkari.application.initialize()
+    await hamkari.prepare()
+    bot_data = hamkari.application.bot_data
+    async with bot_data.uow_factory() as uow:
+        await uow.deliveries.enqueue(Delivery(key="k", chat_id=42, payload=message("hi")),
+                                     datetime.now(UTC))
+    api.fail_next("sendMessage", 429, "Too Many Requests: retry after 30", retry_after=30)
+    await bot_data.delivery.run_once()  # with the limiter this slept 30 s and retried inside
+    async with bot_data.uow_factory() as uow:
+        counts = await uow.deliveries.counts("k")
+    assert counts == {DeliveryStatus.PENDING: 1}  # the worker saw the 429 and rescheduled it
+    await hamkari.application.shutdown()

@@ -41,6 +41,7 @@ class DeliveryWorker:
         self._next_send = 0.0  # global pacing
         self._next_for_chat: dict[int, float] = {}
         self._turn = asyncio.Lock()
+        self._in_flight = 0  # requests sent and not yet answered
         self.sent = 0
 
     async def run_once(self) -> int:
@@ -71,11 +72,19 @@ class DeliveryWorker:
 
     async def _pace(self, chat_id: int) -> None:
         now = self._clock()
-        ready = max(self._next_send, self._next_for_chat.get(chat_id, 0.0))
+        for_chat = self._next_for_chat.get(chat_id, 0.0)
+        ready = max(self._next_send, for_chat)
         if ready > now:
             await self._sleep(ready - now)
-            now = ready
-        self._next_send = now + self.interval
+            now = max(ready, self._clock())  # a sleep can overshoot: schedule from the real time
+        # A turn that comes late while other sends are in flight means the event loop stalled:
+        # the requests delayed by the stall reach Telegram together with the next ones, and that
+        # second would count more than the limit (measured: 61 429s in 10,000 through the whole
+        # bot). The lateness is waited out once more, so each second keeps its share.
+        late = now - self._next_send
+        pay_back = (late if self._in_flight and late > self.interval / 2
+                    and for_chat <= self._next_send else 0.0)
+        self._next_send = now + self.interval + min(pay_back, 1.0)
         self._next_for_chat[chat_id] = now + (PRIVATE_INTERVAL if chat_id > 0 else GROUP_INTERVAL)
         if len(self._next_for_chat) > 50_000:  # forget chats whose pause is long over
             self._next_for_chat = {c: t for c, t in self._next_for_chat.items() if t > now}
@@ -84,7 +93,11 @@ class DeliveryWorker:
         async with self._turn:
             await self._pace(delivery.chat_id)
         try:
-            await self._gateway.send(delivery.chat_id, delivery.payload)
+            self._in_flight += 1
+            try:
+                await self._gateway.send(delivery.chat_id, delivery.payload)
+            finally:
+                self._in_flight -= 1
         except RateLimited as error:
             # Everything waits; the row keeps its attempts: being told to slow down is no failure.
             self._next_send = self._clock() + error.retry_after

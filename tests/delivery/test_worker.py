@@ -224,3 +224,20 @@ async def test_the_outbox_sends_without_ptbs_rate_limiter_so_a_429_reaches_the_w
         counts = await uow.deliveries.counts("k")
     assert counts == {DeliveryStatus.PENDING: 1}  # the worker saw the 429 and rescheduled it
     await hamkari.application.shutdown()
+
+
+async def test_a_stall_with_sends_in_flight_is_waited_out_once_more(setup):
+    """After the event loop stalled, the delayed requests reach Telegram together with the next
+    ones; the worker then waits the lateness out again so that second keeps its share. An idle
+    worker (nothing in flight) owes nothing."""
+    _uow_factory, clock, _gateway, worker = setup
+    interval = worker.interval
+    await worker._pace(1)
+    worker._in_flight = 3
+    clock.seconds = 0.5  # the loop stalled for half a second with three requests out
+    await worker._pace(2)
+    assert worker._next_send == pytest.approx(0.5 + interval + (0.5 - interval))
+    worker._in_flight = 0
+    clock.seconds = 10.0  # idle: nothing was delayed
+    await worker._pace(3)
+    assert worker._next_send == pytest.approx(10.0 + interval)

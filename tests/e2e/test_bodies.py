@@ -419,3 +419,19 @@ async def test_an_owner_accepts_an_invitation_and_later_leaves(harness):
     async with harness.application.bot_data.uow_factory() as uow:
         assert not await uow.bodies.is_member(body_id, forum)
         assert await uow.bodies.ask_of(body_id, forum) is None
+
+
+async def test_a_wrong_kind_of_answer_asks_the_same_step_again_with_a_way_back(harness):
+    karim, _gul, _body_id, *_ = await network(harness)
+    await harness.send(karim, "/announce")
+    await harness.send(karim, "With a file")
+    nonce = harness.buttons(karim)[0].split(":")[1]
+    await harness.tap(karim, f"an:{nonce}:doc")
+    assert harness.buttons(karim) == [f"an:{nonce}:menu"]
+    _note, prompt = texts(await harness.send(karim, "here is the text instead"))
+    assert "Send the document" in prompt and harness.buttons(karim) == [f"an:{nonce}:menu"]
+    await harness.tap(karim, f"an:{nonce}:menu")
+    assert f"an:{nonce}:send" in harness.buttons(karim)
+    async with harness.application.bot_data.uow_factory() as uow:
+        draft = await uow.drafts.get(await user_id(harness, karim))
+    assert draft.data["versions"] == {"*": "With a file"}  # nothing was lost

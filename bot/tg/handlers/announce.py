@@ -9,7 +9,7 @@ import logging
 import secrets
 from datetime import UTC, datetime
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import Application, BaseHandler, CallbackQueryHandler, CommandHandler, filters
 
@@ -74,11 +74,39 @@ async def _composer(context: HamkariContext, uow, draft: Draft):
     return bv.composer(context.t, load_reference(), draft.data["nonce"], body, draft.data, plan)
 
 
+async def _step_prompt(context: HamkariContext, uow, draft: Draft):
+    """The current step's question again, with its buttons, after an answer it cannot take."""
+    t, data = context.t, draft.data
+    if draft.step == "body":
+        return bv.choose_body_to_announce(t, data["nonce"], await bodies.linkable_bodies(
+            uow, await context.viewer(uow)))
+    body = await bodies.get(uow, data["body_id"])
+    back = InlineKeyboardMarkup([[rv.button(t.gettext("« Back"), f"{bv.ANNOUNCE_PREFIX}:"
+                                            f"{data['nonce']}:menu")]])
+    if draft.step == "text":
+        return bv.write_text_prompt(t, body, None), None
+    if draft.step.startswith("version:"):
+        return bv.write_text_prompt(t, body, draft.step.removeprefix("version:")), back
+    if draft.step == "document":
+        return bv.document_prompt(t), back
+    if draft.step in {"sectors", "provinces"}:
+        return bv.filter_picker(t, load_reference(), data["nonce"], draft.step, body.country,
+                                data[draft.step])
+    return await _composer(context, uow, draft)
+
+
+async def _ask_again(update: Update, context: HamkariContext, draft: Draft, note: str) -> None:
+    async with context.uow() as uow:
+        text, markup = await _step_prompt(context, uow, draft)
+    await update.effective_message.reply_text(note)
+    await update.effective_message.reply_text(text, reply_markup=markup)
+
+
 async def on_text(update: Update, context: HamkariContext, draft: Draft) -> None:
     """The first version, or a version in one language."""
     message, t = update.effective_message, context.t
     if draft.step != "text" and not draft.step.startswith("version:"):
-        await message.reply_text(rv.use_the_buttons(t))
+        await _ask_again(update, context, draft, rv.use_the_buttons(t))
         return
     try:
         text = ann.announcement_text(message.text or "", bool(draft.data["document"]))
@@ -100,7 +128,7 @@ async def on_text(update: Update, context: HamkariContext, draft: Draft) -> None
 async def on_document(update: Update, context: HamkariContext, draft: Draft) -> None:
     message, t = update.effective_message, context.t
     if draft.step != "document":
-        await message.reply_text(rv.use_the_buttons(t))
+        await _ask_again(update, context, draft, rv.use_the_buttons(t))
         return
     longest = max(len(text) for text in draft.data["versions"].values())
     draft.step = "menu"
@@ -152,10 +180,10 @@ async def on_button(update: Update, context: HamkariContext) -> None:
                 loc for loc in SUPPORTED_LOCALES if loc in data["versions"]})
         elif action == "version" and arg in SUPPORTED_LOCALES:
             draft.step = f"version:{arg}"
-            text = bv.write_text_prompt(t, body, arg)
+            text, markup = await _step_prompt(context, uow, draft)
         elif action == "doc":
             draft.step = "document"
-            text = bv.document_prompt(t)
+            text, markup = await _step_prompt(context, uow, draft)
         elif action in {"sectors", "provinces"}:
             draft.step = action
             text, markup = bv.filter_picker(t, ref, nonce, action, body.country, data[action])

@@ -226,7 +226,8 @@ async def test_lookups_are_rate_limited_with_a_friendly_message(harness, registr
     await harness.send(user, "/find hamkori")
     [slow_down] = texts(await harness.send(user, "/find hamkori"))
     t = CATALOGS.translator("tg")
-    assert slow_down == fv.too_many_lookups(t, 30)
+    # 30 s less what refilled while the three lookups ran (a loaded machine takes seconds).
+    assert slow_down in {fv.too_many_lookups(t, seconds) for seconds in range(25, 31)}
     [alert] = await harness.tap(user, f"c:{registry['hamkori']}",
                                 harness.api.last_message(user.user_id) | {"reply_markup": {
                                     "inline_keyboard": [[{"text": "1", "callback_data":

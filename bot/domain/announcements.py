@@ -12,7 +12,7 @@ from typing import Any
 from bot.domain import validation
 from bot.domain.bodies import get as get_body
 from bot.domain.delivery import Delivery, DeliveryStatus, Priority
-from bot.domain.entities import CoordinationBody, Organisation, OrgStatus, User
+from bot.domain.entities import CoordinationBody, Organisation, User
 from bot.domain.errors import InvalidValue, NotAllowed
 from bot.domain.permissions import Viewer, can_announce
 from bot.domain.ports import UnitOfWork
@@ -87,7 +87,7 @@ async def recipients(uow: UnitOfWork, body: CoordinationBody, audience: Audience
     however many member organisations they work for, minus those who muted the body."""
     organisations = await uow.organisations.get_many(await uow.bodies.member_ids(body.id))
     chosen = [organisation.id for organisation in organisations.values()
-              if organisation.status not in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}
+              if not organisation.status.closed
               and audience.admits(organisation)]
     staff = await uow.staff.of_organisations(chosen)
     users = await uow.users.get_many(sorted({member.user_id for member in staff}))

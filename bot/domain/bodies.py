@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import validation
-from bot.domain.entities import CoordinationBody, MembershipAsk, Organisation, OrgStatus, User
+from bot.domain.entities import CoordinationBody, MembershipAsk, Organisation, User
 from bot.domain.errors import InvalidValue, NotAllowed, NotFound, StaleAction
 from bot.domain.organisations import owners_of
 from bot.domain.permissions import (
@@ -146,7 +146,7 @@ async def request_membership(uow: UnitOfWork, viewer: Viewer, body_id: int, orga
     organisation = await _organisation(uow, organisation_id)
     if not can_speak_for(viewer, organisation_id):
         raise NotAllowed("request_membership")
-    if organisation.status in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
+    if organisation.status.closed:
         raise NotAllowed("request_membership")
     if await uow.bodies.is_member(body_id, organisation_id):
         raise StaleAction()
@@ -164,7 +164,7 @@ async def invite(uow: UnitOfWork, viewer: Viewer, body_id: int, organisation_id:
     if not can_manage_members(viewer, body_id):
         raise NotAllowed("invite_member")
     organisation = await _organisation(uow, organisation_id)
-    if organisation.status in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
+    if organisation.status.closed:
         raise NotAllowed("invite_member")
     if await uow.bodies.is_member(body_id, organisation_id):
         raise StaleAction()
@@ -249,8 +249,8 @@ async def relations(uow: UnitOfWork, viewer: Viewer, body_id: int
 
 # -- the linked group and mutes --------------------------------------------------------------------
 
-async def linkable_bodies(uow: UnitOfWork, viewer: Viewer) -> list[CoordinationBody]:
-    """Bodies whose group this user may link (they administer them)."""
+async def administered_bodies(uow: UnitOfWork, viewer: Viewer) -> list[CoordinationBody]:
+    """The bodies this user administers (they announce for them and link their groups)."""
     bodies = [await uow.bodies.get(body_id) for body_id in sorted(viewer.administered_body_ids)]
     return [body for body in bodies if body is not None]
 

@@ -25,6 +25,11 @@ class OrgStatus(StrEnum):
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
 
+    @property
+    def closed(self) -> bool:
+        """Withdrawn or rejected: out of the registry for everyone but its own staff."""
+        return self in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}
+
 
 class Visibility(StrEnum):
     PUBLIC = "public"  # anyone using the bot

@@ -166,7 +166,7 @@ async def withdraw(uow: UnitOfWork, viewer: Viewer, organisation_id: int, now: d
 async def resubmit(uow: UnitOfWork, viewer: Viewer, organisation_id: int, now: datetime
                    ) -> Organisation:
     organisation = await manageable(uow, viewer, organisation_id)
-    if organisation.status not in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
+    if not organisation.status.closed:
         raise StaleAction()
     organisation.status, organisation.rejection_reason = OrgStatus.PENDING, None
     await uow.organisations.save(organisation)
@@ -241,7 +241,7 @@ async def request_to_join(uow: UnitOfWork, user: User, organisation_id: int,
     """The owners decide; an organisation without one (imported) is claimed through its verifiers.
     The request itself travels in the deciders' Accept/Decline buttons."""
     organisation = await uow.organisations.get(organisation_id)
-    if organisation is None or organisation.status in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
+    if organisation is None or organisation.status.closed:
         raise StaleAction()
     await uow.drafts.delete(user.id)
     owners = await owners_of(uow, organisation_id)

@@ -45,7 +45,7 @@ def may_view(viewer: Viewer, organisation_id: int | None, status: OrgStatus,
     """can_view on the three facts it needs, for callers (the search index) without a whole profile."""
     if viewer.role_in(organisation_id) is not None or viewer.is_platform_admin:
         return True
-    if status in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
+    if status.closed:
         return False
     if organisation_id in viewer.supervised_org_ids:  # hidden from others, not from its bodies' admins
         return True

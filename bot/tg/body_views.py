@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.domain.announcements import CAPTION_TEXT_MAX, TEXT_MAX, Audience, Recipients, Report
 from bot.domain.bodies import Overview
-from bot.domain.entities import CoordinationBody, MembershipAsk, Organisation, OrgStatus, User
+from bot.domain.entities import CoordinationBody, MembershipAsk, Organisation, User
 from bot.domain.reference import Reference
 from bot.i18n import Translator
 from bot.i18n.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
@@ -74,7 +74,7 @@ def body_card(t: Translator, ref: Reference, body: CoordinationBody, member_coun
         elif ask is MembershipAsk.INVITATION:
             rows.append([button(t.gettext("Accept the invitation: {name}").format(name=name),
                                 f"{ASK_PREFIX}:{bid}:{organisation.id}:ok")])
-        elif organisation.status not in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
+        elif not organisation.status.closed:
             rows.append([button(t.gettext("Ask to join: {name}").format(name=name),
                                 f"{BODY_PREFIX}:{bid}:join:{organisation.id}")])
     if announces:
@@ -158,8 +158,8 @@ def confirm_removal(t: Translator, body: CoordinationBody, organisation: Organis
         button(t.gettext("No"), f"{BODY_PREFIX}:{body.id}")]])
 
 
-def join_request_notice(t: Translator, body: CoordinationBody, organisation: Organisation,
-                        ref: Reference) -> tuple[str, InlineKeyboardMarkup]:
+def join_request_notice(t: Translator, body: CoordinationBody, organisation: Organisation
+                        ) -> tuple[str, InlineKeyboardMarkup]:
     status = status_label(t, organisation)
     text = t.gettext("{name} ({status}) asks to join {body}.").format(
         name=isolate(organisation.profile.name), status=status, body=body_name(t, body))

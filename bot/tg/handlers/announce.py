@@ -40,7 +40,7 @@ def _now() -> datetime:
 async def announce_command(update: Update, context: HamkariContext) -> None:
     async with context.uow() as uow:
         viewer = await context.viewer(uow)
-        own = await bodies.linkable_bodies(uow, viewer)  # the bodies they administer
+        own = await bodies.administered_bodies(uow, viewer)
         if len(own) == 1:
             await begin_for_body(update, context, uow, viewer, own[0].id)
             return
@@ -78,7 +78,7 @@ async def _step_prompt(context: HamkariContext, uow, draft: Draft):
     """The current step's question again, with its buttons, after an answer it cannot take."""
     t, data = context.t, draft.data
     if draft.step == "body":
-        return bv.choose_body_to_announce(t, data["nonce"], await bodies.linkable_bodies(
+        return bv.choose_body_to_announce(t, data["nonce"], await bodies.administered_bodies(
             uow, await context.viewer(uow)))
     body = await bodies.get(uow, data["body_id"])
     back = InlineKeyboardMarkup([[rv.button(t.gettext("« Back"), f"{bv.ANNOUNCE_PREFIX}:"

@@ -148,7 +148,7 @@ async def _tell(context: HamkariContext, uow, update: Update, news: bodies.Membe
     body, organisation = news.body, news.organisation
     for user in news.to_tell:
         if what == "join":
-            render = lambda tt: bv.join_request_notice(tt, body, organisation, load_reference())  # noqa: E731
+            render = lambda tt: bv.join_request_notice(tt, body, organisation)  # noqa: E731
         elif what == "invite":
             render = lambda tt: bv.invitation_notice(tt, body, organisation)  # noqa: E731
         else:
@@ -352,7 +352,7 @@ async def on_my_chat_member(update: Update, context: HamkariContext) -> None:
         return
     async with context.uow() as uow:
         viewer = await context.viewer(uow)
-        linkable = await bodies.linkable_bodies(uow, viewer)
+        linkable = await bodies.administered_bodies(uow, viewer)
         if len(linkable) == 1:
             body = await bodies.link_group(uow, viewer, linkable[0].id, change.chat.id, _now())
     t = context.t

@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.domain import organisations as orgs
 from bot.domain import registration as reg
-from bot.domain.entities import Draft, Organisation, OrgStatus, Role, Visibility
+from bot.domain.entities import Draft, Organisation, Role, Visibility
 from bot.domain.errors import InvalidValue, NotAllowed, NotFound, StaleAction
 from bot.domain.permissions import can_view
 from bot.domain.projects import add_project, projects_of
@@ -369,7 +369,7 @@ def _card_keyboard(t, organisation: Organisation, role: Role) -> InlineKeyboardM
             [rv.button(t.gettext("Staff"), f"org:{oid}:staff")]]
     if role is Role.OWNER:
         rows[1].append(rv.button(t.gettext("Visibility"), f"org:{oid}:vis"))
-        if organisation.status in {OrgStatus.WITHDRAWN, OrgStatus.REJECTED}:
+        if organisation.status.closed:
             rows.append([rv.button(t.gettext("Send for review again"), f"org:{oid}:resubmit")])
         else:
             rows.append([rv.button(t.gettext("Withdraw from the registry"), f"org:{oid}:withdraw")])

@@ -9,10 +9,11 @@ standing in for Julian day numbers.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import get_day_names, get_month_names
 
 from bot.i18n.text import to_ascii_digits
 
@@ -27,9 +28,16 @@ _EASTERN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _BREAKS = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262,
            2324, 2394, 2456, 3178)
 _SEPARATORS = re.compile(r"[-/.\s]+")
+_TIME = re.compile(r"([0-9]{1,2})(?:\s*[:.]\s*([0-9]{2}))?")
 
 
 class InvalidDate(ValueError):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason  # "format" or "out_of_range"
+
+
+class InvalidTime(ValueError):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason  # "format" or "out_of_range"
@@ -144,3 +152,69 @@ def parse_date(text: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise InvalidDate("out_of_range") from None
+
+
+def parse_time(text: str) -> time:
+    """24-hour "14:30", "14.30" or a bare hour "9", in any digits."""
+    match = _TIME.fullmatch(to_ascii_digits(text.strip()))
+    if match is None:
+        raise InvalidTime("format")
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if hour > 23 or minute > 59:
+        raise InvalidTime("out_of_range")
+    return time(hour, minute)
+
+
+def format_time(value: datetime, locale: str, tz: str) -> str:
+    return localise_digits(value.astimezone(ZoneInfo(tz)).strftime("%H:%M"), locale)
+
+
+# Calendar pickers page through months of the user's calendar; cells are Gregorian dates so a
+# picked day needs no conversion.
+
+def calendar_month(locale: str, day: date) -> tuple[int, int]:
+    if locale in SOLAR_HIJRI_LOCALES:
+        return gregorian_to_solar_hijri(day)[:2]
+    return day.year, day.month
+
+
+def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    y, m = divmod(year * 12 + month - 1 + delta, 12)
+    return y, m + 1
+
+
+def month_title(locale: str, year: int, month: int) -> str:
+    if locale in SOLAR_HIJRI_LOCALES:
+        return localise_digits(f"{MONTHS[locale][month - 1]} {year}", locale)
+    return f"{get_month_names('wide', 'stand-alone', locale)[month]} {year}"
+
+
+def _first_weekday(locale: str) -> int:
+    return 5 if locale in SOLAR_HIJRI_LOCALES else 0  # the Afghan week starts on Saturday
+
+
+def month_grid(locale: str, year: int, month: int) -> list[list[date | None]]:
+    if locale in SOLAR_HIJRI_LOCALES:
+        first, length = solar_hijri_to_gregorian(year, month, 1), solar_hijri_month_length(year, month)
+    else:
+        first = date(year, month, 1)
+        length = (date(*shift_month(year, month, 1), 1) - first).days
+    cells: list[date | None] = [None] * ((first.weekday() - _first_weekday(locale)) % 7)
+    cells += [first + timedelta(days=i) for i in range(length)]
+    cells += [None] * (-len(cells) % 7)
+    return [cells[i:i + 7] for i in range(0, len(cells), 7)]
+
+
+def weekday_initials(locale: str) -> list[str]:
+    order = [(_first_weekday(locale) + i) % 7 for i in range(7)]
+    narrow = [get_day_names("narrow", "stand-alone", locale)[d] for d in order]
+    if len(set(narrow)) == 7:
+        return narrow
+    # English narrow names repeat letters (T, S); the short ones ("Tu", "Th") do not.
+    return [get_day_names("short", "stand-alone", locale)[d] for d in order]
+
+
+def local_day_number(locale: str, day: date) -> str:
+    if locale in SOLAR_HIJRI_LOCALES:
+        return localise_digits(str(gregorian_to_solar_hijri(day)[2]), locale)
+    return str(day.day)

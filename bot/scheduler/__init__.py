@@ -1,0 +1,1 @@
+"""Reminders and recurring events: pure rules, no I/O."""

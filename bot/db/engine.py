@@ -26,6 +26,11 @@ from bot.db.repositories import (
     SqlStaffRepository,
     SqlUserRepository,
 )
+from bot.db.schedule_repositories import (
+    SqlDeadlineRepository,
+    SqlMeetingRepository,
+    SqlReminderRepository,
+)
 
 
 def make_engine(url: str) -> AsyncEngine:
@@ -60,6 +65,9 @@ class SqlUnitOfWork:
         self.search = SqlSearchSource(session)
         self.deliveries = SqlDeliveryRepository(session)
         self.announcements = SqlAnnouncementRepository(session)
+        self.meetings = SqlMeetingRepository(session)
+        self.deadlines = SqlDeadlineRepository(session)
+        self.reminders = SqlReminderRepository(session)
         self.audit = SqlAuditLog(session)
 
 

@@ -59,6 +59,7 @@ class UserRow(Base):
     display_name: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    time_zone: Mapped[str | None] = mapped_column(String(40))
 
 
 class OrganisationRow(Base):
@@ -295,3 +296,107 @@ class DeliveryRow(Base):
     error: Mapped[str | None] = mapped_column(String(40))  # a short code, never message text
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MeetingRow(Base):
+    """One occurrence of a meeting; a recurring meeting's occurrences share ``series_id``."""
+
+    __tablename__ = "meetings"
+    __table_args__ = (Index("ix_meetings_body_start", "body_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("coordination_bodies.id", ondelete="CASCADE"))
+    series_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    title: Mapped[str] = mapped_column(String(150))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    time_zone: Mapped[str] = mapped_column(String(40))
+    place: Mapped[str | None] = mapped_column(Text)
+    agenda: Mapped[str | None] = mapped_column(Text)
+    audience: Mapped[dict] = mapped_column(JSON)  # {"sectors": [...], "provinces": [...]}
+    frequency: Mapped[str] = mapped_column(String(20))
+    calendar: Mapped[str] = mapped_column(String(12))
+    series_start: Mapped[date | None] = mapped_column(Date)
+    reminder_offsets: Mapped[list] = mapped_column(JSON)  # minutes before
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    minutes_text: Mapped[str | None] = mapped_column(Text)
+    minutes_document: Mapped[dict | None] = mapped_column(JSON)  # {"file_id", "file_name"}
+    minutes_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MeetingInviteeRow(Base):
+    """Who was invited (the audience when the invitations went out) and their answer."""
+
+    __tablename__ = "meeting_invitees"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"))
+    answer: Mapped[str | None] = mapped_column(String(8))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class MeetingAttendanceRow(Base):
+    __tablename__ = "meeting_attendance"
+
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+
+
+class DeadlineRow(Base):
+    """One occurrence of a reporting deadline; ``body_id`` None applies to the whole registry."""
+
+    __tablename__ = "deadlines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int | None] = mapped_column(
+        ForeignKey("coordination_bodies.id", ondelete="CASCADE"), index=True)
+    series_id: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(150))
+    due_date: Mapped[date] = mapped_column(Date)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # end of the due day
+    time_zone: Mapped[str] = mapped_column(String(40))
+    frequency: Mapped[str] = mapped_column(String(20))
+    calendar: Mapped[str] = mapped_column(String(12))
+    series_start: Mapped[date | None] = mapped_column(Date)
+    reminder_days: Mapped[list] = mapped_column(JSON)
+    nudges: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DeadlineSubmissionRow(Base):
+    __tablename__ = "deadline_submissions"
+
+    deadline_id: Mapped[int] = mapped_column(
+        ForeignKey("deadlines.id", ondelete="CASCADE"), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderRow(Base):
+    """A moment the scheduler must act on (a reminder, a meeting's start, a deadline passing).
+    ``done_at`` is set in the same transaction that queues its messages."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_pending", "done_at", "due_at"),
+                      Index("ix_reminders_target", "kind", "target_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    target_id: Mapped[int] = mapped_column(Integer)
+    offset: Mapped[int] = mapped_column(Integer)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(12))
+    queued: Mapped[int] = mapped_column(Integer, default=0)

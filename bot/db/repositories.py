@@ -58,7 +58,7 @@ _PROFILE_COLUMNS = (
 def _to_user(row: UserRow) -> User:
     return User(id=row.id, telegram_user_id=row.telegram_user_id, locale=row.locale,
                 created_at=row.created_at, display_name=row.display_name,
-                unreachable_since=row.unreachable_since)
+                unreachable_since=row.unreachable_since, time_zone=row.time_zone)
 
 
 def _chunks(ids: list[int], size: int = 1000):
@@ -108,6 +108,7 @@ class SqlUserRepository:
         row.locale = user.locale
         row.display_name = user.display_name
         row.unreachable_since = user.unreachable_since
+        row.time_zone = user.time_zone
         await self._session.flush()
 
 

@@ -17,6 +17,8 @@ class User:
     display_name: str | None = None
     # Set when Telegram answered 403 (blocked the bot); cleared when they write to it again.
     unreachable_since: datetime | None = None
+    # Chosen in /settings; None: times are shown in the zone of the meeting's body.
+    time_zone: str | None = None
 
 
 class OrgStatus(StrEnum):

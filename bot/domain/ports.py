@@ -20,6 +20,9 @@ from bot.domain.search import SearchDocument
 
 if TYPE_CHECKING:
     from bot.domain.announcements import Announcement
+    from bot.domain.deadlines import Deadline, Submission
+    from bot.domain.meetings import Answer, Invitee, Meeting
+    from bot.domain.schedule import Outcome, Reminder
 
 
 class UserRepository(Protocol):
@@ -176,6 +179,94 @@ class AnnouncementRepository(Protocol):
     async def finish(self, announcement_id: int, now: datetime) -> None: ...
 
 
+class MeetingRepository(Protocol):
+    async def add(self, meeting: Meeting) -> Meeting: ...
+
+    async def get(self, meeting_id: int) -> Meeting | None: ...
+
+    async def save(self, meeting: Meeting) -> None:
+        """Start, sequence, recurrence, cancellation and minutes."""
+        ...
+
+    async def upcoming_of_body(self, body_id: int, now: datetime) -> list[Meeting]:
+        """Not yet started, cancelled ones included (they say so), soonest first."""
+        ...
+
+    async def past_of_body(self, body_id: int, now: datetime, limit: int) -> list[Meeting]:
+        """Started and not cancelled, latest first."""
+        ...
+
+    async def add_invitees(self, invitees: list[Invitee]) -> None: ...
+
+    async def invitees(self, meeting_id: int) -> list[Invitee]: ...
+
+    async def invitee(self, meeting_id: int, user_id: int) -> Invitee | None: ...
+
+    async def set_answer(self, meeting_id: int, user_id: int, answer: Answer,
+                         now: datetime) -> None: ...
+
+    async def upcoming_for_user(self, user_id: int, now: datetime
+                                ) -> list[tuple[Meeting, Answer | None]]:
+        """Meetings the user is invited to that have not started, soonest first."""
+        ...
+
+    async def attended(self, meeting_id: int) -> set[int]:
+        """Ids of the organisations recorded as present."""
+        ...
+
+    async def set_attended(self, meeting_id: int, organisation_id: int, attended: bool) -> None: ...
+
+
+class DeadlineRepository(Protocol):
+    async def add(self, deadline: Deadline) -> Deadline: ...
+
+    async def get(self, deadline_id: int) -> Deadline | None: ...
+
+    async def save(self, deadline: Deadline) -> None: ...
+
+    async def of_bodies(self, body_ids: list[int] | None, since: datetime) -> list[Deadline]:
+        """Deadlines of these bodies (all bodies and the registry's when None) due after
+        ``since``, soonest first."""
+        ...
+
+    async def upcoming(self, body_ids: list[int], now: datetime) -> list[Deadline]:
+        """Not cancelled, not yet passed, of these bodies or the whole registry."""
+        ...
+
+    async def submissions(self, deadline_id: int) -> dict[int, Submission]:
+        """By organisation id."""
+        ...
+
+    async def submit(self, deadline_id: int, organisation_id: int, user_id: int,
+                     now: datetime) -> None:
+        """Marked once: a second mark keeps the first time and person."""
+        ...
+
+    async def unsubmit(self, deadline_id: int, organisation_id: int) -> None: ...
+
+
+class ReminderRepository(Protocol):
+    async def add_many(self, reminders: list[Reminder]) -> None: ...
+
+    async def claim_due(self, now: datetime, limit: int) -> list[Reminder]:
+        """Due rows not done, earliest first, locked against other instances until this
+        transaction ends (they skip them)."""
+        ...
+
+    async def finish(self, reminder_id: int, outcome: Outcome, queued: int,
+                     now: datetime) -> None: ...
+
+    async def cancel_pending(self, kind: str, target_id: int, now: datetime) -> None: ...
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest row not done is due."""
+        ...
+
+    async def outcomes(self) -> dict[str, tuple[int, int]]:
+        """Per outcome: (rows, messages) over all time, for the operator."""
+        ...
+
+
 class SearchSource(Protocol):
     async def documents_changed_since(self, since: datetime | None, after_id: int = 0,
                                       limit: int = 2000) -> list[SearchDocument]:
@@ -238,6 +329,9 @@ class UnitOfWork(Protocol):
     search: SearchSource
     deliveries: DeliveryRepository
     announcements: AnnouncementRepository
+    meetings: MeetingRepository
+    deadlines: DeadlineRepository
+    reminders: ReminderRepository
     audit: AuditLog
 
 

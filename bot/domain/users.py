@@ -6,8 +6,9 @@ from collections.abc import Collection
 from datetime import UTC, datetime
 
 from bot.domain.entities import User
-from bot.domain.errors import UnsupportedLocale
+from bot.domain.errors import InvalidValue, UnsupportedLocale
 from bot.domain.ports import UnitOfWork
+from bot.domain.schedule import USER_ZONES
 from bot.domain.text import clean_text
 
 DISPLAY_NAME_MAX = 64
@@ -50,5 +51,14 @@ async def change_locale(
     if locale not in supported:
         raise UnsupportedLocale(locale)
     user.locale = locale
+    await uow.users.save(user)
+    return user
+
+
+async def set_time_zone(uow: UnitOfWork, user: User, zone: str | None) -> User:
+    """None: times are shown in each meeting's own zone only."""
+    if zone is not None and zone not in USER_ZONES:
+        raise InvalidValue("time_zone", "unknown")
+    user.time_zone = zone
     await uow.users.save(user)
     return user

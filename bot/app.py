@@ -20,11 +20,14 @@ from bot.db.engine import UnitOfWorkFactory, make_engine
 from bot.db.migrate import upgrade_to_head
 from bot.delivery.worker import DeliveryWorker
 from bot.domain import lookup
+from bot.domain.reference import load_reference
 from bot.i18n import Catalogs
+from bot.scheduler.ticks import TICK_EVERY, ReminderScheduler
 from bot.tg.context import BotData, HamkariContext
 from bot.tg.gateway import TelegramGateway
 from bot.tg.handlers import announce
 from bot.tg.ordering import PerChatOrderedProcessor
+from bot.tg.schedule_views import ScheduleTexts
 from bot.tg.setup import publish_command_menus, register_handlers
 
 log = logging.getLogger("hamkari")
@@ -70,7 +73,12 @@ class Hamkari:
                                "https://api.telegram.org/bot",
                                request=request or HTTPXRequest(connection_pool_size=16))
         bot_data.delivery = DeliveryWorker(bot_data.uow_factory, TelegramGateway(self._outbox_bot),
-                                           per_second=settings.send_per_second)
+                                           per_second=settings.send_per_second,
+                                           now=lambda: bot_data.clock())
+        bot_data.reminders = ReminderScheduler(
+            bot_data.uow_factory,
+            ScheduleTexts(bot_data.catalogs, load_reference(), lambda: bot_data.clock()),
+            now=lambda: bot_data.clock())
         self._tasks: list[asyncio.Task] = []
         register_handlers(self.application)
 
@@ -85,8 +93,10 @@ class Hamkari:
             await lookup.refresh(uow, bot_data.search_index, datetime.now(UTC))
 
     async def settle(self) -> None:
-        """Send what is queued and bring progress reports up to date, now rather than on the
-        background tasks' next round (the console and tests, which run no such tasks)."""
+        """Queue the reminders that are due, send what is queued and bring progress reports up
+        to date, now rather than on the background tasks' next round (the console and tests,
+        which run no such tasks)."""
+        await self.application.bot_data.reminders.tick()
         await self.application.bot_data.delivery.drain()
         await announce.update_reports(self.application)
 
@@ -96,7 +106,23 @@ class Hamkari:
         # senders of announcements see their progress.
         self._tasks = [asyncio.create_task(application.bot_data.delivery.run_forever()),
                        asyncio.create_task(announce.run_reports_forever(application))]
+        # APScheduler (PTB's JobQueue) ticks the reminders: every TICK_EVERY, and at the next
+        # due moment when that comes sooner. Jobs are made here from the database, never stored.
+        application.job_queue.run_repeating(self._tick, interval=TICK_EVERY, first=1,
+                                            name="reminders")
         log.info("Hamkari is up as @%s", application.bot.username)
+
+    async def _tick(self, context: HamkariContext) -> None:
+        try:
+            await context.bot_data.reminders.tick()
+            due = await context.bot_data.reminders.next_due()
+        except Exception:  # a database hiccup must not stop the ticks for good
+            log.exception("reminder tick failed; the next one tries again")
+            return
+        wait = (due - datetime.now(UTC)).total_seconds() if due else None
+        if wait is not None and 0 < wait < TICK_EVERY.total_seconds() and \
+                not context.job_queue.get_jobs_by_name("reminders-wake"):
+            context.job_queue.run_once(self._tick, when=wait + 0.05, name="reminders-wake")
 
     async def _on_shutdown(self, _application: Application) -> None:
         for task in self._tasks:

@@ -251,13 +251,16 @@ def group_linked(t: Translator, body: CoordinationBody) -> str:
                      "here.").format(body=body_name(t, body))
 
 
-def settings_view(t: Translator, bodies: list[tuple[CoordinationBody, bool]]
+def settings_view(t: Translator, bodies: list[tuple[CoordinationBody, bool]], zone: str
                   ) -> tuple[str, InlineKeyboardMarkup]:
+    """``zone``: the user's time zone, already worded."""
     title = t.gettext("Settings")
     lines = [f"<b>{title}</b>", "",
-             t.gettext("Language: {language}").format(language=LANGUAGE_NAMES[t.locale])]
+             t.gettext("Language: {language}").format(language=LANGUAGE_NAMES[t.locale]),
+             t.gettext("Time zone: {zone}").format(zone=zone)]
     rows = [[button(("✅ " if locale == t.locale else "") + LANGUAGE_NAMES[locale], f"lang:{locale}")
-             for locale in SUPPORTED_LOCALES]]
+             for locale in SUPPORTED_LOCALES],
+            [button(t.gettext("Change the time zone"), "tz:menu")]]
     if bodies:
         lines += ["", t.gettext("Announcements from coordination bodies (muting one never "
                                 "silences the others, or reminders):")]
@@ -440,12 +443,14 @@ def versions_menu(t: Translator, nonce: str, versions: Collection[str]
 
 
 def filter_picker(t: Translator, ref: Reference, nonce: str, kind: str, country: str,
-                  chosen: list[str]) -> tuple[str, InlineKeyboardMarkup]:
+                  chosen: list[str], prefix: str = ANNOUNCE_PREFIX
+                  ) -> tuple[str, InlineKeyboardMarkup]:
+    """Sectors or provinces to narrow an audience (announcements, meetings)."""
     options = ref.sectors if kind == "sectors" else ref.places_in(country)
     rows = button_rows([button((CHECK if o.code in chosen else "") + o.name(t.locale),
-                               f"{ANNOUNCE_PREFIX}:{nonce}:{kind[:3]}:{o.code}") for o in options],
+                               f"{prefix}:{nonce}:{kind[:3]}:{o.code}") for o in options],
                        2 if kind == "sectors" else 3)
-    rows.append([button(t.gettext("Done"), f"{ANNOUNCE_PREFIX}:{nonce}:menu")])
+    rows.append([button(t.gettext("Done"), f"{prefix}:{nonce}:menu")])
     text = (t.gettext("Send only to members working in any of these sectors:") if kind == "sectors"
             else t.gettext("Send only to members working in any of these provinces:"))
     return text + "\n" + t.gettext("Choose none to send to all."), InlineKeyboardMarkup(rows)

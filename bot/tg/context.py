@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -14,6 +16,7 @@ from bot.domain.ports import UnitOfWork, UnitOfWorkFactory
 from bot.domain.ratelimit import RateLimiter
 from bot.domain.search import SearchIndex
 from bot.i18n import Catalogs, Translator
+from bot.scheduler.ticks import ReminderScheduler
 
 
 @dataclass
@@ -30,6 +33,10 @@ class BotData:
     inline_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 60.0))
     # Sends what handlers queue in the outbox (started by app.py; tests drain it by hand).
     delivery: DeliveryWorker | None = None
+    # "Now" for meetings, deadlines and the scheduler; tests move it to check what is due when.
+    clock: Callable[[], datetime] = field(default_factory=lambda: lambda: datetime.now(UTC))
+    # Takes due reminder rows and queues their messages (bot/scheduler; started by app.py).
+    reminders: ReminderScheduler | None = None
     # The progress text last shown per announcement, so unchanged reports are not edited again.
     report_texts: dict[int, str] = field(default_factory=dict)
 

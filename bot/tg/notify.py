@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from telegram import InlineKeyboardMarkup, Update
 
@@ -30,4 +29,4 @@ async def notify(context: HamkariContext, uow: UnitOfWork, update: Update, user:
     text, markup = render(context.bot_data.catalogs.translator(user.locale))
     await uow.deliveries.enqueue(Delivery(
         key=f"{purpose}:{update.update_id}:{user.id}", chat_id=user.telegram_user_id,
-        payload=payload(text, markup)), datetime.now(UTC))
+        payload=payload(text, markup)), context.bot_data.clock())

@@ -13,9 +13,11 @@ from bot.tg.handlers import (
     announce,
     bodies,
     bulk,
+    deadlines,
     fallback,
     find,
     language,
+    meetings,
     registry,
     start,
     typed_input,
@@ -23,7 +25,8 @@ from bot.tg.handlers import (
 from bot.tg.middleware import load_user
 
 # Order matters inside group 0: the first matching handler wins, the fallback comes last.
-FEATURES = (bodies, announce, registry, find, bulk, typed_input, start, language, fallback)
+FEATURES = (bodies, announce, meetings, deadlines, registry, find, bulk, typed_input, start,
+            language, fallback)
 
 
 def register_handlers(application: Application) -> None:

@@ -22,7 +22,10 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("myorg", N_("Your organisation: edit, staff, projects")),
     ("bodies", N_("Coordination bodies: join, members, announcements")),
     ("announce", N_("Send an announcement to your body's members")),
-    ("settings", N_("Language and muted announcements")),
+    ("meeting", N_("Coordination meetings: schedule, answers, minutes")),
+    ("deadline", N_("Reporting deadlines: set, see who submitted")),
+    ("reminders", N_("Your upcoming meetings and deadlines")),
+    ("settings", N_("Language, time zone and muted announcements")),
     ("language", N_("Change the language")),
     ("cancel", N_("Leave the current step")),
 )
@@ -87,7 +90,11 @@ def help_text(t: Translator, bot_username: str) -> str:
         t.gettext("/myorg: your organisation: edit it, its staff, projects and visibility"),
         t.gettext("/bodies: coordination bodies: ask to join, see members, mute announcements"),
         t.gettext("/announce: body admins send an announcement to their members"),
-        t.gettext("/settings: your language and which bodies' announcements you receive"),
+        t.gettext("/meeting: your bodies' meetings; admins schedule them and send the minutes"),
+        t.gettext("/deadline: body admins set reporting deadlines and see who has submitted"),
+        t.gettext("/reminders: your upcoming meetings and your organisation's deadlines"),
+        t.gettext("/settings: your language, time zone and which bodies' announcements you "
+                  "receive"),
         t.gettext("/language: change the language of the bot"),
         t.gettext("/help: this list"),
         t.gettext("/cancel: leave the step you are in"),
@@ -95,7 +102,7 @@ def help_text(t: Translator, bot_username: str) -> str:
         t.gettext("In any chat, type @{bot} and a name to share an organisation's card.").format(
             bot=bot_username),
         "",
-        t.gettext("Coming next: meeting and reporting-deadline reminders, and polls."),
+        t.gettext("Coming next: polls."),
     ]
     return "\n".join(lines)
 

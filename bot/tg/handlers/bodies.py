@@ -16,7 +16,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.domain import bodies, lookup
+from bot.domain import bodies, lookup, users
 from bot.domain.entities import CoordinationBody, Draft, MembershipAsk
 from bot.domain.errors import InvalidValue, NotAllowed, NotFound, StaleAction
 from bot.domain.permissions import can_announce, can_create_body, can_manage_members
@@ -25,6 +25,7 @@ from bot.domain.search import Filters
 from bot.i18n.locales import SUPPORTED_LOCALES
 from bot.tg import body_views as bv
 from bot.tg import registry_views as rv
+from bot.tg import schedule_views as sv
 from bot.tg import views
 from bot.tg.context import HamkariContext
 from bot.tg.handlers import announce
@@ -307,11 +308,44 @@ async def on_mute_button(update: Update, context: HamkariContext) -> None:
     await query.edit_message_reply_markup(bv.message_mute_keyboard(t, body.id, muted))
 
 
+def _zone_name(context: HamkariContext) -> str:
+    zone = context.user.time_zone
+    return sv.zone_label(context.t, zone) if zone else context.t.gettext("the meeting's own zone")
+
+
 async def settings_command(update: Update, context: HamkariContext) -> None:
     async with context.uow() as uow:
         listed = await bodies.bodies_of_user(uow, await context.viewer(uow))
-    text, markup = bv.settings_view(context.t, listed)
+    text, markup = bv.settings_view(context.t, listed, _zone_name(context))
     await update.effective_message.reply_text(text, reply_markup=markup)
+
+
+async def on_zone_button(update: Update, context: HamkariContext) -> None:
+    """tz:menu shows the zones; tz:<zone> or tz:- (the meeting's own) chooses one."""
+    query, t = update.callback_query, context.t
+    choice = query.data.removeprefix("tz:")
+    if choice == "menu":
+        await query.answer()
+        await views.edit_message(query, t.gettext("Meeting times are always shown in the "
+                                                  "meeting's zone; choose yours to see them in "
+                                                  "your own time as well."),
+                                 sv.zone_keyboard(t, context.user.time_zone))
+        return
+    async with context.uow() as uow:
+        try:
+            await users.set_time_zone(uow, context.user, None if choice == "-" else choice)
+        except InvalidValue:
+            await query.answer(views.stale_button(t), show_alert=True)
+            return
+        listed = await bodies.bodies_of_user(uow, await context.viewer(uow))
+    await _show_settings(update, context, listed)
+
+
+async def _show_settings(update: Update, context: HamkariContext,
+                         listed: list[tuple[CoordinationBody, bool]]) -> None:
+    await update.callback_query.answer()
+    text, markup = bv.settings_view(context.t, listed, _zone_name(context))
+    await views.edit_message(update.callback_query, text, markup)
 
 
 async def on_settings_button(update: Update, context: HamkariContext) -> None:
@@ -324,9 +358,7 @@ async def on_settings_button(update: Update, context: HamkariContext) -> None:
             await query.answer(views.stale_button(t), show_alert=True)
             return
         listed = await bodies.bodies_of_user(uow, await context.viewer(uow))
-    await query.answer()
-    text, markup = bv.settings_view(t, listed)
-    await views.edit_message(query, text, markup)
+    await _show_settings(update, context, listed)
 
 
 # -- the linked group ---------------------------------------------------------------------------
@@ -417,6 +449,7 @@ def handlers() -> list[BaseHandler]:
         CallbackQueryHandler(on_new_body_button, pattern=rf"^{bv.NEW_BODY_PREFIX}:\w+:\w+$"),
         CallbackQueryHandler(on_mute_button, pattern=rf"^{bv.MUTE_PREFIX}:\d+:[01]$"),
         CallbackQueryHandler(on_settings_button, pattern=rf"^{bv.SETTINGS_PREFIX}:\d+:[01]$"),
+        CallbackQueryHandler(on_zone_button, pattern=r"^tz:(menu|-|[A-Za-z_]+(/[A-Za-z_]+)?)$"),
         CallbackQueryHandler(on_group_choice, pattern=rf"^{bv.GROUP_PREFIX}:\d+$"),
         ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),
         MessageHandler(filters.StatusUpdate.MIGRATE & groups, on_group_migrated),

@@ -6,15 +6,17 @@ from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.tg.context import HamkariContext
-from bot.tg.handlers import announce, bodies, bulk, registry
+from bot.tg.handlers import announce, bodies, bulk, deadlines, meetings, registry
 
 # Flows that take typed text besides the registry's own (register, edit, project, reject).
 TEXT_FLOWS = {
     announce.FLOW: announce.on_text,
     bodies.NEW_BODY_FLOW: bodies.on_new_body_text,
     bodies.INVITE_FLOW: bodies.on_invite_text,
+    meetings.FLOW: meetings.on_text,
+    deadlines.FLOW: deadlines.on_text,
 }
-DOCUMENT_FLOWS = {announce.FLOW: announce.on_document}
+DOCUMENT_FLOWS = {announce.FLOW: announce.on_document, meetings.FLOW: meetings.on_document}
 
 
 async def _draft(context: HamkariContext):

@@ -51,6 +51,7 @@ class Outcome(StrEnum):
     SUPERSEDED = "superseded"  # a nearer reminder of the same thing was due as well, and went
     CANCELLED = "cancelled"  # its meeting or deadline was cancelled or moved
     DONE = "done"  # start and due rows: their work was done
+    FAILED = "failed"  # raised an error: set aside (and logged) so it does not hold up the rest
 
 
 @dataclass(slots=True)

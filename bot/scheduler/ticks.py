@@ -49,18 +49,46 @@ class ReminderScheduler:
         async with self._running:
             while True:
                 now = self._now()
-                async with self._uow_factory() as uow:
-                    due = await uow.reminders.claim_due(now, self._batch)
-                    for reminder, (outcome, queued) in zip(
-                            due, await self._work(uow, due, now), strict=True):
-                        await uow.reminders.finish(reminder.id, outcome, queued, now)
-                        totals[outcome.value] += queued
-                        totals[f"{outcome.value}_rows"] += 1
-                if len(due) < self._batch:
+                try:
+                    worked = await self._batch_of(now, self._batch, totals)
+                except Exception:
+                    log.exception("a batch of reminders failed; working them one by one")
+                    worked = await self._one_by_one(now, totals)
+                if worked < self._batch:
                     break
         if totals:
             log.info("reminders: %s", dict(totals))
         return totals
+
+    async def _batch_of(self, now: datetime, limit: int, totals: Counter) -> int:
+        """Claim, work and finish up to ``limit`` due rows in one transaction."""
+        found = Counter()
+        async with self._uow_factory() as uow:
+            due = await uow.reminders.claim_due(now, limit)
+            for reminder, (outcome, queued) in zip(
+                    due, await self._work(uow, due, now), strict=True):
+                await uow.reminders.finish(reminder.id, outcome, queued, now)
+                found[outcome.value] += queued
+                found[f"{outcome.value}_rows"] += 1
+        totals.update(found)  # only what was committed
+        return len(due)
+
+    async def _one_by_one(self, now: datetime, totals: Counter) -> int:
+        """After a failed batch: each row in its own transaction, and one that fails again is
+        set aside as failed, so a single bad row never holds up every other reminder."""
+        worked = 0
+        for _ in range(self._batch):
+            try:
+                if not await self._batch_of(now, 1, totals):
+                    break
+            except Exception:
+                async with self._uow_factory() as uow:
+                    for reminder in await uow.reminders.claim_due(now, 1):
+                        log.exception("reminder %s failed; set aside", reminder.id)
+                        await uow.reminders.finish(reminder.id, Outcome.FAILED, 0, now)
+                        totals[f"{Outcome.FAILED.value}_rows"] += 1
+            worked += 1
+        return worked
 
     async def next_due(self) -> datetime | None:
         async with self._uow_factory() as uow:

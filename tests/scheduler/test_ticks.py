@@ -497,3 +497,26 @@ async def test_two_schedulers_ticking_at_once_queue_each_message_once(world, eng
     assert await first.tick() == Counter() and await second.tick() == Counter()
     if other_engine is not None:
         await other_engine.dispose()
+
+
+async def test_a_reminder_that_fails_is_set_aside_and_the_others_still_go(world):
+    """One meeting's messages cannot be rendered (a bug, bad data): its reminder is marked
+    failed and logged; the other meeting due in the same tick is reminded all the same, and
+    later ticks do not try the failed one again and again."""
+    broken = await schedule(world, offsets=(1440,))
+    fine = await schedule(world, MONDAY_10 + MINUTE, offsets=(1440,))
+    render = world.texts.meeting
+
+    def meeting(purpose, user, body, meeting, answer):
+        if meeting.id == broken.id and purpose.startswith("r"):
+            raise RuntimeError("cannot render")
+        return render(purpose, user, body, meeting, answer)
+
+    world.texts.meeting = meeting
+    assert await world.tick_at(MONDAY_10 - DAY + 2 * MINUTE) == Counter(
+        sent=4, sent_rows=1, failed_rows=1)
+    assert await reminder_rows(world, ReminderKind.MEETING, broken.id) == [
+        (1440, MONDAY_10 - DAY, Outcome.FAILED, 0)]
+    assert len(await queued(world, f"mtg:{fine.id}:r1440:")) == 4
+    assert not await queued(world, f"mtg:{broken.id}:r1440:")
+    assert await world.tick_at(MONDAY_10 - DAY + 3 * MINUTE) == Counter()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import html
 
+from babel.lists import format_list
+
 FSI = "\u2068"  # first strong isolate
 PDI = "\u2069"  # pop directional isolate
 
@@ -31,3 +33,8 @@ def isolate(value: object) -> str:
 def isolate_plain(value: object) -> str:
     """isolate() for plain text (a report file, not an HTML message): bidi-safe, not escaped."""
     return f"{FSI}{str(value).translate(_BIDI_CONTROLS)}{PDI}"
+
+
+def join_list(items: list[str], locale: str) -> str:
+    """"a, b and c" as each language writes it (Dari and Pashto use the Arabic comma)."""
+    return format_list(items, locale=locale) if items else ""

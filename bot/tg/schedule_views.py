@@ -27,7 +27,7 @@ from bot.i18n.dates import (
     shift_month,
     weekday_initials,
 )
-from bot.i18n.text import isolate
+from bot.i18n.text import isolate, join_list
 from bot.tg.body_views import audience_label, body_name
 from bot.tg.notify import payload
 from bot.tg.registry_views import CHECK, button, button_rows
@@ -341,8 +341,8 @@ def meeting_composer(t: Translator, ref: Reference, body: CoordinationBody, data
              t.gettext("Agenda: {agenda}").format(agenda=isolate(data["agenda"])
                                                   if data.get("agenda") else t.gettext("not set")),
              t.gettext("Repeats: {rule}").format(rule=t.gettext(FREQUENCY_LABELS[data["frequency"]])),
-             t.gettext("Reminders: {offsets}").format(offsets=", ".join(
-                 offset_label(t, o) for o in sorted(data["offsets"], reverse=True))
+             t.gettext("Reminders: {offsets}").format(offsets=join_list(
+                 [offset_label(t, o) for o in sorted(data["offsets"], reverse=True)], t.locale)
                  or t.gettext("none")),
              t.gettext("Invited: {audience}").format(audience=audience_label(
                  t, ref, _audience(data))),
@@ -531,8 +531,9 @@ def deadline_composer(t: Translator, data: dict, body: CoordinationBody | None,
              "", f"<b>{isolate(data['title'])}</b>",
              t.gettext("Due: {date}").format(date=format_date(due, t.locale)),
              t.gettext("Repeats: {rule}").format(rule=t.gettext(FREQUENCY_LABELS[data["frequency"]])),
-             t.gettext("Reminders: {offsets}").format(offsets=", ".join(
-                 days_label(t, d) for d in sorted(data["offsets"], reverse=True)) or t.gettext("none")),
+             t.gettext("Reminders: {offsets}").format(offsets=join_list(
+                 [days_label(t, d) for d in sorted(data["offsets"], reverse=True)], t.locale)
+                 or t.gettext("none")),
              t.ngettext("It applies to {count} organisation.", "It applies to {count} organisations.",
                         organisations).format(count=organisations)]
     rows = [[button(t.gettext("Repeat"), f"{d}:repeat"), button(t.gettext("Reminders"), f"{d}:offsets")],

@@ -100,3 +100,13 @@ def test_the_calendar_keyboard_is_in_the_readers_calendar(locale, title, first_c
     assert all(len(b.callback_data.encode()) <= 64 for row in rows for b in row)
     # No way back to months that are wholly past.
     assert not any(":month:" in b.callback_data and b.text == "«" for b in rows[-1])
+
+
+def test_lists_of_reminders_are_joined_as_each_language_writes_them():
+    data = {"nonce": "ab", "title": "Report", "date": "2026-12-31", "frequency": "none",
+            "offsets": [14, 3, 0]}
+    dari = sv.deadline_composer(Catalogs().translator("fa_AF"), data, BODY, 3)[0]
+    line = next(part for part in dari.split("\n") if "14" in part)
+    assert "، " in line and ", " not in line and " و " in line
+    english = sv.deadline_composer(Catalogs().translator("en"), data, BODY, 3)[0]
+    assert "14 days before, 3 days before, and On the day" in english

@@ -249,8 +249,3 @@ class SqlReminderRepository:
         return await self._session.scalar(select(func.min(ReminderRow.due_at)).where(
             ReminderRow.done_at.is_(None)))
 
-    async def outcomes(self) -> dict[str, tuple[int, int]]:
-        rows = await self._session.execute(
-            select(ReminderRow.outcome, func.count(), func.coalesce(func.sum(ReminderRow.queued), 0))
-            .where(ReminderRow.done_at.is_not(None)).group_by(ReminderRow.outcome))
-        return {outcome: (count, int(total)) for outcome, count, total in rows.all()}

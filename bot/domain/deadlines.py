@@ -4,6 +4,7 @@ passed. Each occurrence of a recurring deadline is its own row, made when the pr
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
@@ -241,19 +242,22 @@ async def remind(uow: UnitOfWork, reminder: Reminder, texts: Texts, now: datetim
                                       outstanding, texts, now)
 
 
-async def pass_due(uow: UnitOfWork, reminder: Reminder, next_due: date | None, texts: Texts,
+async def pass_due(uow: UnitOfWork, reminder: Reminder,
+                   next_due: Callable[[Deadline], date | None], texts: Texts,
                    now: datetime) -> tuple[int, Deadline | None]:
     """The deadline has passed: one overdue notice to each organisation that did not mark it,
-    and the next occurrence of a recurring one. Returns (notices queued, the next one)."""
+    and the next occurrence of a recurring one (``next_due`` applies the recurrence rule).
+    Returns (notices queued, the next one)."""
     deadline = await uow.deadlines.get(reminder.target_id)
     if deadline is None or deadline.cancelled_at is not None:
         return 0, None
     outstanding = (await compliance(uow, deadline)).outstanding
     queued = await _queue(uow, deadline, "overdue", "overdue", outstanding, texts, now)
     following = None
-    if deadline.recurring and next_due is not None:
+    due_date = next_due(deadline) if deadline.recurring else None
+    if due_date is not None:
         following = await uow.deadlines.add(replace(
-            deadline, id=None, due_date=next_due, created_at=now, nudges=0,
+            deadline, id=None, due_date=due_date, created_at=now, nudges=0,
             series_id=deadline.series_id or deadline.id))
         await uow.reminders.add_many(reminders_for(following, now))
     return queued, following

@@ -5,6 +5,7 @@ is its own row (its own answers, attendance and minutes), made when the previous
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -342,17 +343,21 @@ async def remind(uow: UnitOfWork, reminder: Reminder, texts: Texts, now: datetim
     return Outcome.SENT, queued
 
 
-async def begin(uow: UnitOfWork, reminder: Reminder, next_start: datetime | None, texts: Texts,
+async def begin(uow: UnitOfWork, reminder: Reminder,
+                next_start: Callable[[Meeting], datetime | None], texts: Texts,
                 now: datetime) -> Meeting | None:
-    """The meeting starts: a recurring one gets its next occurrence (``next_start``, worked out
-    by the scheduler from the rule), whose invitations go out now. Returns the new one."""
+    """The meeting starts: a recurring one gets its next occurrence (``next_start`` applies the
+    recurrence rule, which the scheduler knows), whose invitations go out now. Returns it."""
     meeting = await uow.meetings.get(reminder.target_id)
-    if meeting is None or not meeting.recurring or next_start is None:
+    if meeting is None or not meeting.recurring:
+        return None
+    starts_at = next_start(meeting)
+    if starts_at is None:
         return None
     body = await uow.bodies.get(meeting.body_id)
     if body is None:
         return None
-    following = replace(meeting, id=None, starts_at=next_start, created_at=now,
+    following = replace(meeting, id=None, starts_at=starts_at, created_at=now,
                         series_id=meeting.series_id or meeting.id, sequence=0,
                         cancelled_at=None, minutes_text=None, minutes_document=None,
                         minutes_sent_at=None)

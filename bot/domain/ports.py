@@ -262,10 +262,6 @@ class ReminderRepository(Protocol):
         """When the earliest row not done is due."""
         ...
 
-    async def outcomes(self) -> dict[str, tuple[int, int]]:
-        """Per outcome: (rows, messages) over all time, for the operator."""
-        ...
-
 
 class SearchSource(Protocol):
     async def documents_changed_since(self, since: datetime | None, after_id: int = 0,

@@ -36,6 +36,11 @@ def next_meeting_start(meeting: meetings.Meeting) -> datetime | None:
     return datetime.combine(day, local.time(), ZoneInfo(meeting.time_zone))
 
 
+def next_deadline_date(deadline: deadlines.Deadline) -> date | None:
+    return next_date(deadline.frequency, deadline.calendar, deadline.series_start,
+                     deadline.due_date)
+
+
 class ReminderScheduler:
     def __init__(self, uow_factory: UnitOfWorkFactory, texts: Texts,
                  now: Callable[[], datetime], batch: int = 50) -> None:
@@ -107,15 +112,10 @@ class ReminderScheduler:
             elif reminder.kind is ReminderKind.DEADLINE:
                 results.append(await deadlines.remind(uow, reminder, self._texts, now))
             elif reminder.kind is ReminderKind.MEETING_START:
-                meeting = await uow.meetings.get(reminder.target_id)
-                following = meeting and next_meeting_start(meeting)
-                await meetings.begin(uow, reminder, following or None, self._texts, now)
+                await meetings.begin(uow, reminder, next_meeting_start, self._texts, now)
                 results.append((Outcome.DONE, 0))
             else:
-                deadline = await uow.deadlines.get(reminder.target_id)
-                following = deadline and next_date(deadline.frequency, deadline.calendar,
-                                                   deadline.series_start, deadline.due_date)
-                queued, _ = await deadlines.pass_due(uow, reminder, following or None,
+                queued, _ = await deadlines.pass_due(uow, reminder, next_deadline_date,
                                                      self._texts, now)
                 results.append((Outcome.DONE, queued))
         # An earlier reminder is superseded only when the nearer one went; when that one was

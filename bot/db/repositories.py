@@ -640,8 +640,7 @@ def _to_announcement(row: AnnouncementRow) -> Announcement:
     return Announcement(
         id=row.id, body_id=row.body_id, sender_user_id=row.sender_user_id,
         versions=dict(row.versions), created_at=row.created_at, document=row.document,
-        audience=Audience(tuple(row.audience.get("sectors", ())),
-                          tuple(row.audience.get("provinces", ()))),
+        audience=Audience.from_dict(row.audience),
         recipients=row.recipients, muted=row.muted, unreachable=row.unreachable,
         report_chat_id=row.report_chat_id, report_message_id=row.report_message_id,
         finished_at=row.finished_at)
@@ -655,8 +654,7 @@ class SqlAnnouncementRepository:
         a = announcement
         row = AnnouncementRow(
             body_id=a.body_id, sender_user_id=a.sender_user_id, versions=a.versions,
-            document=a.document, audience={"sectors": list(a.audience.sectors),
-                                           "provinces": list(a.audience.provinces)},
+            document=a.document, audience=a.audience.as_dict(),
             recipients=a.recipients, muted=a.muted, unreachable=a.unreachable,
             created_at=a.created_at)
         self._session.add(row)

@@ -36,16 +36,14 @@ _MEETING_PLAIN = ("id", "body_id", "series_id", "title", "starts_at", "time_zone
 
 def _to_meeting(row: MeetingRow) -> Meeting:
     return Meeting(**{name: getattr(row, name) for name in _MEETING_PLAIN},
-                   audience=Audience(tuple(row.audience.get("sectors", ())),
-                                     tuple(row.audience.get("provinces", ()))),
+                   audience=Audience.from_dict(row.audience),
                    reminder_offsets=tuple(row.reminder_offsets))
 
 
 def _fill_meeting(row: MeetingRow, meeting: Meeting) -> None:
     for name in _MEETING_PLAIN[1:]:
         setattr(row, name, getattr(meeting, name))
-    row.audience = {"sectors": list(meeting.audience.sectors),
-                    "provinces": list(meeting.audience.provinces)}
+    row.audience = meeting.audience.as_dict()
     row.reminder_offsets = list(meeting.reminder_offsets)
 
 

@@ -38,6 +38,14 @@ class Audience:
     def everyone(self) -> bool:
         return not (self.sectors or self.provinces)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> Audience:
+        """From the JSON shape drafts and rows keep it in: {"sectors": [...], "provinces": [...]}."""
+        return cls(tuple(data.get("sectors", ())), tuple(data.get("provinces", ())))
+
+    def as_dict(self) -> dict[str, list[str]]:
+        return {"sectors": list(self.sectors), "provinces": list(self.provinces)}
+
 
 @dataclass(slots=True)
 class Announcement:

@@ -379,7 +379,7 @@ def composer(t: Translator, ref: Reference, nonce: str, body: CoordinationBody, 
              plan: Recipients) -> tuple[str, InlineKeyboardMarkup]:
     """The draft so far, what it will reach, and what can still be changed; Send is here."""
     versions: dict[str, str] = data["versions"]
-    audience = Audience(tuple(data.get("sectors", ())), tuple(data.get("provinces", ())))
+    audience = Audience.from_dict(data)
     preview = announcement_payload_text(t, body, versions.get(t.locale) or versions["*"])
     lines = [t.gettext("Preview:"), "", preview, "", "—"]
     languages = [LANGUAGE_NAMES[loc] for loc in SUPPORTED_LOCALES if loc in versions]

@@ -345,7 +345,7 @@ def meeting_composer(t: Translator, ref: Reference, body: CoordinationBody, data
                  [offset_label(t, o) for o in sorted(data["offsets"], reverse=True)], t.locale)
                  or t.gettext("none")),
              t.gettext("Invited: {audience}").format(audience=audience_label(
-                 t, ref, _audience(data))),
+                 t, ref, Audience.from_dict(data))),
              t.ngettext("{count} person will be invited.", "{count} people will be invited.",
                         invitees).format(count=invitees)]
     rows = [[button(t.gettext("Place or link"), f"{m}:place"), button(t.gettext("Agenda"), f"{m}:agenda")],
@@ -358,10 +358,6 @@ def meeting_composer(t: Translator, ref: Reference, body: CoordinationBody, data
                                        invitees).format(count=invitees), f"{m}:send")])
     rows.append([button(t.gettext("Cancel"), f"{m}:cancel")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
-
-
-def _audience(data: dict) -> Audience:
-    return Audience(tuple(data.get("sectors", ())), tuple(data.get("provinces", ())))
 
 
 def scheduled(t: Translator, meeting: Meeting, queued: int) -> str:

@@ -69,7 +69,7 @@ async def begin_for_body(update: Update, context: HamkariContext, uow, viewer: V
 
 async def _composer(context: HamkariContext, uow, draft: Draft):
     body = await bodies.get(uow, draft.data["body_id"])
-    audience = Audience(tuple(draft.data["sectors"]), tuple(draft.data["provinces"]))
+    audience = Audience.from_dict(draft.data)
     plan = await ann.recipients(uow, body, audience)
     return bv.composer(context.t, load_reference(), draft.data["nonce"], body, draft.data, plan)
 
@@ -227,7 +227,7 @@ async def _send(update: Update, context: HamkariContext, uow, viewer: Viewer, dr
     try:
         announcement, _plan = await ann.announce(
             uow, viewer, body.id, data["versions"], data["document"],
-            Audience(tuple(data["sectors"]), tuple(data["provinces"])), _now(), payload_for)
+            Audience.from_dict(data), _now(), payload_for)
     except (NotAllowed, NotFound, InvalidValue):
         await query.answer(views.stale_button(t), show_alert=True)
         return

@@ -109,8 +109,7 @@ def _starts_at(data: dict) -> datetime:
 async def _composer(context: HamkariContext, uow, draft: Draft):
     data = draft.data
     body = await bodies.get(uow, data["body_id"])
-    people = await mt.invitees_now(uow, body, Audience(tuple(data["sectors"]),
-                                                       tuple(data["provinces"])))
+    people = await mt.invitees_now(uow, body, Audience.from_dict(data))
     return sv.meeting_composer(context.t, load_reference(), body, data, _starts_at(data),
                                len(people))
 
@@ -319,7 +318,7 @@ async def _send(update: Update, context: HamkariContext, uow, draft: Draft) -> N
         id=None, body_id=data["body_id"], title=data["title"], starts_at=starts_at,
         time_zone=data["zone"], created_by=context.user.id, created_at=context.bot_data.clock(),
         place=data.get("place"), agenda=data.get("agenda"),
-        audience=Audience(tuple(data["sectors"]), tuple(data["provinces"])),
+        audience=Audience.from_dict(data),
         frequency=data["frequency"], calendar=calendar_of(t.locale), series_start=local_day,
         reminder_offsets=tuple(sorted(data["offsets"], reverse=True)))
     try:

@@ -71,6 +71,12 @@ class Results:
     counts: list[int]  # per option
     voters: int  # people (or organisations) whose answer counts
 
+    def add(self, vote: Vote) -> None:
+        self.voters += 1
+        for index in set(vote.choices):
+            if 0 <= index < len(self.counts):
+                self.counts[index] += 1
+
     def percent(self, index: int) -> int:
         """Of the voters: with several choices allowed the percentages may add up to more."""
         return round(100 * self.counts[index] / self.voters) if self.voters else 0
@@ -95,10 +101,7 @@ def counted(votes: Iterable[Vote], counting: Counting) -> list[Vote]:
 def tally(votes: Iterable[Vote], counting: Counting, option_count: int) -> Results:
     results = Results(counts=[0] * option_count, voters=0)
     for vote in counted(votes, counting):
-        results.voters += 1
-        for index in set(vote.choices):
-            if 0 <= index < option_count:
-                results.counts[index] += 1
+        results.add(vote)
     return results
 
 
@@ -129,11 +132,7 @@ def breakdown(votes: Iterable[Vote], counting: Counting, option_count: int,
         provinces, sectors = places.get(vote.organisation_id, ((), ()))
         for table, keys in ((found.by_province, provinces), (found.by_sector, sectors)):
             for key in keys:
-                results = table.setdefault(key, Results([0] * option_count, 0))
-                results.voters += 1
-                for index in set(vote.choices):
-                    if 0 <= index < option_count:
-                        results.counts[index] += 1
+                table.setdefault(key, Results([0] * option_count, 0)).add(vote)
     return found
 
 

@@ -44,7 +44,8 @@ def next_deadline_date(deadline: deadlines.Deadline) -> date | None:
 class ReminderScheduler:
     def __init__(self, uow_factory: UnitOfWorkFactory, texts: Texts,
                  now: Callable[[], datetime], batch: int = 50) -> None:
-        self._uow_factory, self._texts, self._now, self._batch = uow_factory, texts, now, batch
+        self._uow_factory, self._now, self._batch = uow_factory, now, batch
+        self.texts = texts  # handlers render what they queue with the same texts
         self._running = asyncio.Lock()  # the periodic tick and a wake-up never overlap here
 
     async def tick(self) -> Counter:
@@ -108,15 +109,15 @@ class ReminderScheduler:
             if key in nearest and nearest[key] is not reminder:
                 results.append(None)  # settled below, by what became of the nearer one
             elif reminder.kind is ReminderKind.MEETING:
-                results.append(await meetings.remind(uow, reminder, self._texts, now))
+                results.append(await meetings.remind(uow, reminder, self.texts, now))
             elif reminder.kind is ReminderKind.DEADLINE:
-                results.append(await deadlines.remind(uow, reminder, self._texts, now))
+                results.append(await deadlines.remind(uow, reminder, self.texts, now))
             elif reminder.kind is ReminderKind.MEETING_START:
-                await meetings.begin(uow, reminder, next_meeting_start, self._texts, now)
+                await meetings.begin(uow, reminder, next_meeting_start, self.texts, now)
                 results.append((Outcome.DONE, 0))
             else:
                 queued, _ = await deadlines.pass_due(uow, reminder, next_deadline_date,
-                                                     self._texts, now)
+                                                     self.texts, now)
                 results.append((Outcome.DONE, queued))
         # An earlier reminder is superseded only when the nearer one went; when that one was
         # dropped (the meeting had started, the deadline passed) or cancelled, so is this one,

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup, Update
 
 from bot.domain.entities import Draft
-from bot.domain.reference import load_reference
 from bot.i18n.dates import (
     SOLAR_HIJRI_LOCALES,
     InvalidDate,
@@ -30,7 +29,8 @@ Prompt = Callable[[HamkariContext, object, Draft],
 
 
 def texts(context: HamkariContext) -> sv.ScheduleTexts:
-    return sv.ScheduleTexts(context.bot_data.catalogs, load_reference(), context.bot_data.clock)
+    """The renderer app.py made once for the scheduler; handlers queue with the same one."""
+    return context.bot_data.reminders.texts
 
 
 def calendar_of(locale: str) -> str:

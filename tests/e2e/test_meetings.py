@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.db.models import DeadlineRow, MeetingRow, ReminderRow
 from bot.tg import schedule_views as sv
 from tests.conftest import Harness, start_harness, texts
-from tests.e2e.test_bodies import ADMIN, network, org_id
+from tests.e2e.test_bodies import ADMIN, network
 from tests.e2e.test_registry import owner
 
 # 1 December 2026, 10:00 in Kabul; the meeting is on 10 December at 10:00 Kabul (05:30 UTC).
@@ -102,9 +102,8 @@ async def test_schedule_answer_remind_and_calendar_file(harness):
     # Gul answers, then changes her mind: the last answer counts.
     await harness.tap(gul, f"rsvp:{meeting_id}:going")
     await harness.tap(gul, f"rsvp:{meeting_id}:maybe")
-    calls = await harness.tap(karim, f"mtc:{meeting_id}:card", {"message_id": 1, "chat": {
-        "id": karim.user_id, "type": "private"}, "date": 0, "reply_markup": {"inline_keyboard": [[
-            {"text": "x", "callback_data": f"mtc:{meeting_id}:card"}]]}})
+    calls = await harness.tap(karim, f"mtc:{meeting_id}:card",
+                              _card_message(karim, meeting_id, "card"))
     card = texts(calls, "editMessageText")[0]
     assert "Going: 0 · Maybe: 1 · Can't go: 0 · No answer yet: 1" in card
     # The calendar file.
@@ -274,8 +273,6 @@ def _card_message(person, meeting_id: int, action: str) -> dict:
     return {"message_id": 1, "chat": {"id": person.user_id, "type": "private"}, "date": 0,
             "reply_markup": {"inline_keyboard": [[{"text": "x", "callback_data": data}]]}}
 
-
-__all__ = ["org_id"]
 
 
 async def test_apscheduler_ticks_the_reminders_in_a_running_bot(harness):

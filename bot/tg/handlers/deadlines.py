@@ -76,9 +76,8 @@ async def on_card_button(update: Update, context: HamkariContext) -> None:
             if action == "list":
                 text, markup = await _list(context, uow, viewer)
             elif action == "new":
-                own = await bodies.administered_bodies(uow, viewer)
-                if viewer.is_platform_admin:
-                    own = await uow.bodies.all()
+                own = (await uow.bodies.all() if viewer.is_platform_admin
+                       else await bodies.administered_bodies(uow, viewer))
                 if not own and not viewer.is_platform_admin:
                     raise NotAllowed("deadline")
                 if len(own) == 1 and not viewer.is_platform_admin:

@@ -262,15 +262,18 @@ async def send_minutes(uow: UnitOfWork, viewer: Viewer, meeting_id: int, text: s
     return meeting, queued
 
 
-async def set_attended(uow: UnitOfWork, viewer: Viewer, meeting_id: int, organisation_id: int,
-                       attended: bool, now: datetime) -> Meeting:
+async def toggle_attended(uow: UnitOfWork, viewer: Viewer, meeting_id: int,
+                          organisation_id: int, now: datetime) -> bool:
+    """Mark a member organisation present, or no longer present; returns whether it is now.
+    Only members can be marked present; one that has left since can still be unmarked."""
     meeting = await _managed(uow, viewer, meeting_id)
     if not meeting.started(now) or meeting.cancelled_at is not None:
         raise StaleAction()
-    if not await uow.bodies.is_member(meeting.body_id, organisation_id) and not attended:
+    present = organisation_id not in await uow.meetings.attended(meeting_id)
+    if present and not await uow.bodies.is_member(meeting.body_id, organisation_id):
         raise StaleAction()
-    await uow.meetings.set_attended(meeting_id, organisation_id, attended)
-    return meeting
+    await uow.meetings.set_attended(meeting_id, organisation_id, present)
+    return present
 
 
 @dataclass(slots=True)

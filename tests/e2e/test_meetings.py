@@ -12,9 +12,10 @@ from sqlalchemy import select
 
 from bot.db.models import DeadlineRow, MeetingRow, ReminderRow
 from bot.tg import schedule_views as sv
+from bot.tg import views
 from tests.conftest import Harness, start_harness, texts
-from tests.e2e.test_bodies import ADMIN, network
-from tests.e2e.test_registry import owner
+from tests.e2e.test_bodies import ADMIN, network, org_id
+from tests.e2e.test_registry import owner, register
 
 # 1 December 2026, 10:00 in Kabul; the meeting is on 10 December at 10:00 Kabul (05:30 UTC).
 START = datetime(2026, 12, 1, 5, 30, tzinfo=UTC)
@@ -201,6 +202,15 @@ async def test_minutes_and_attendance_after_the_meeting(harness):
     await harness.tap(karim, f"mtc:{meeting_id}:att", _card_message(karim, meeting_id, "att"))
     await harness.tap(karim, f"mtc:{meeting_id}:att:{gul_org}")
     assert "(1 present)" in harness.api.last_message(karim.user_id)["text"]
+    # An organisation that is not a member cannot be marked present (an old or forged button).
+    outsider = owner("tg", user_id=100_000_003, name="Zarina")
+    await register(harness, outsider, name="Mazar Women Forum", provinces=("AF21",),
+                   sectors=("gender",))
+    outsider_org = await org_id(harness, "Mazar Women Forum")
+    calls = await harness.tap(karim, f"mtc:{meeting_id}:att:{outsider_org}",
+                              _card_message(karim, meeting_id, f"att:{outsider_org}"))
+    assert calls[0].params["text"] == views.stale_button(harness.application.bot_data.catalogs
+                                                         .translator("en"))
     await harness.tap(karim, f"mtc:{meeting_id}:minutes", _card_message(karim, meeting_id, "minutes"))
     await harness.send(karim, "x" * 3001)  # over the limit: explained, asked again
     await harness.send(karim, "Decided: joint health mapping in Kunduz.")

@@ -413,8 +413,7 @@ async def on_card_button(update: Update, context: HamkariContext) -> None:
                 reply = True
             elif action == "att":
                 if arg.isdigit():
-                    present = int(arg) not in await uow.meetings.attended(meeting_id)
-                    await mt.set_attended(uow, viewer, meeting_id, int(arg), present, now)
+                    await mt.toggle_attended(uow, viewer, meeting_id, int(arg), now)
                 elif not meeting.started(now):
                     raise StaleAction()
                 members = await uow.organisations.get_many(

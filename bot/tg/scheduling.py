@@ -127,3 +127,10 @@ async def show(update: Update, text: str, markup: InlineKeyboardMarkup | None,
         await query.message.reply_text(text, reply_markup=markup)
     else:
         await views.edit_message(query, text, markup)
+
+
+async def finish_draft(update: Update, context: HamkariContext, uow, outcome: str) -> None:
+    """The draft did its work: it is deleted and its card says what happened."""
+    await uow.drafts.delete(context.user.id)
+    await update.callback_query.answer()
+    await views.edit_message(update.callback_query, outcome)

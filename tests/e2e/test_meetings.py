@@ -30,12 +30,18 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
-async def harness(engine):
+async def clocked_harness(engine, now: datetime = START) -> Harness:
+    """The bot with a clock the test moves, the platform administrator already started."""
     harness = await start_harness(engine)
-    harness.clock = Clock(START)
+    harness.clock = Clock(now)
     harness.application.bot_data.clock = harness.clock
     await harness.send(ADMIN, "/start")
+    return harness
+
+
+@pytest.fixture
+async def harness(engine):
+    harness = await clocked_harness(engine)
     yield harness
     await harness.application.shutdown()
 

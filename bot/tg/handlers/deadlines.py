@@ -26,6 +26,7 @@ from bot.tg.scheduling import (
     date_step,
     day_argument,
     draft_of_button,
+    finish_draft,
     local_today,
     reply_prompt,
     show,
@@ -242,9 +243,7 @@ async def _save(update: Update, context: HamkariContext, uow, draft: Draft) -> N
     except (NotAllowed, NotFound):
         await query.answer(views.stale_button(t), show_alert=True)
         return
-    await uow.drafts.delete(context.user.id)
-    await query.answer()
-    await views.edit_message(query, sv.deadline_set(t, queued))
+    await finish_draft(update, context, uow, sv.deadline_set(t, queued))
 
 
 # -- organisations: Submitted ----------------------------------------------------------------------

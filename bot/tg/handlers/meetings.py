@@ -30,6 +30,7 @@ from bot.tg.scheduling import (
     date_step,
     day_argument,
     draft_of_button,
+    finish_draft,
     reply_prompt,
     show,
     texts,
@@ -333,9 +334,7 @@ async def _send(update: Update, context: HamkariContext, uow, draft: Draft) -> N
     except (NotAllowed, NotFound):
         await query.answer(views.stale_button(t), show_alert=True)
         return
-    await uow.drafts.delete(context.user.id)
-    await query.answer()
-    await views.edit_message(query, sv.scheduled(t, meeting, queued))
+    await finish_draft(update, context, uow, sv.scheduled(t, meeting, queued))
 
 
 async def _send_minutes(update: Update, context: HamkariContext, uow, draft: Draft) -> None:
@@ -348,9 +347,7 @@ async def _send_minutes(update: Update, context: HamkariContext, uow, draft: Dra
         await uow.drafts.delete(context.user.id)
         await query.answer(views.stale_button(t), show_alert=True)
         return
-    await uow.drafts.delete(context.user.id)
-    await query.answer()
-    await views.edit_message(query, sv.told(t, queued))
+    await finish_draft(update, context, uow, sv.told(t, queued))
 
 
 # -- a meeting's card ------------------------------------------------------------------------------

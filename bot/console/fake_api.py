@@ -56,6 +56,9 @@ class FakeBotApi(BaseRequest):
     # Files Telegram holds, by file_id: sent to the bot (add_file) or sent by it (sendDocument).
     files: dict[str, bytes] = field(default_factory=dict)
     _file_ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    # Polls the bot sent, by Telegram's poll id: the message holding each.
+    polls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _poll_ids: itertools.count = field(default_factory=lambda: itertools.count(5000))
 
     # -- BaseRequest -------------------------------------------------------------------------
     async def initialize(self) -> None:
@@ -86,6 +89,10 @@ class FakeBotApi(BaseRequest):
             if failure.retry_after is not None:
                 body["parameters"] = {"retry_after": failure.retry_after}
             return failure.error_code, json.dumps(body).encode()
+        if api_method == "stopPoll" and "poll" not in self.messages.get(
+                (_int(params.get("chat_id")), _int(params.get("message_id"))), {}):
+            return 400, json.dumps({"ok": False, "error_code": 400, "description":
+                                    "Bad Request: message with poll to stop not found"}).encode()
         result = (self._document_message(params, files) if api_method == "sendDocument"
                   else self._answer(api_method, params))
         return 200, json.dumps({"ok": True, "result": result}).encode()
@@ -124,6 +131,10 @@ class FakeBotApi(BaseRequest):
             return []
         if method == "getFile":
             return self._file(str(params["file_id"]))
+        if method == "sendPoll":
+            return self._poll_message(params)
+        if method == "stopPoll":
+            return self._stop_poll(params)
         return True
 
     def _message(self, params: dict[str, Any]) -> dict[str, Any]:
@@ -141,6 +152,38 @@ class FakeBotApi(BaseRequest):
         self.messages[(chat_id, message_id)] = message
         self._last_message_key[chat_id] = (chat_id, message_id)
         return message
+
+    # -- polls ---------------------------------------------------------------------------------
+    def _poll_message(self, params: dict[str, Any]) -> dict[str, Any]:
+        options = params["options"]
+        if isinstance(options, str):  # PTB sends the list JSON-encoded
+            options = json.loads(options)
+        options = [o["text"] if isinstance(o, dict) else str(o) for o in options]
+        poll = {"id": f"poll-{next(self._poll_ids)}", "question": params["question"],
+                "options": [{"text": text, "voter_count": 0, "persistent_id": str(index)}
+                            for index, text in enumerate(options)],
+                "total_voter_count": 0, "is_closed": False,
+                # Bot API 9.6 and 10.0 made these required (python-telegram-bot 22.8 checks).
+                "allows_revoting": True, "members_only": False,
+                "is_anonymous": str(params.get("is_anonymous", True)).lower() != "false",
+                "type": "regular",
+                "allows_multiple_answers": str(params.get("allows_multiple_answers",
+                                                          False)).lower() == "true"}
+        message = self._message({**params, "text": ""})
+        message.pop("text")
+        message["poll"] = poll
+        self.polls[poll["id"]] = message
+        return message
+
+    def _stop_poll(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = self.messages[(int(params["chat_id"]), int(params["message_id"]))]
+        message["poll"]["is_closed"] = True
+        return message["poll"]
+
+    def poll_of(self, chat_id: int) -> dict[str, Any]:
+        """The latest poll message this chat received."""
+        found = [m for m in self.polls.values() if m["chat"]["id"] == chat_id]
+        return found[-1]
 
     # -- files -----------------------------------------------------------------------------------
     def add_file(self, content: bytes, file_name: str, mime_type: str = "text/csv",
@@ -178,6 +221,15 @@ class FakeBotApi(BaseRequest):
         if params.get("caption"):
             message["caption"] = params["caption"]
         return message
+
+
+def poll_update(poll: dict[str, Any], counts: list[int], voters: int,
+                update_id: int) -> dict[str, Any]:
+    """Telegram's new state of a poll the bot sent (how anonymous polls report answers)."""
+    state = {**poll, "options": [{**option, "voter_count": count}
+                                 for option, count in zip(poll["options"], counts, strict=True)],
+             "total_voter_count": voters}
+    return {"update_id": update_id, "poll": state}
 
 
 def _int(value: Any) -> int | None:
@@ -259,6 +311,12 @@ class UpdateFactory:
             "chat": {"id": chat_id, "type": "supergroup", "title": "Group"},
             "from": self._user(), "date": int(time.time()),
             "old_chat_member": member(old), "new_chat_member": member(new)}}
+
+    def poll_answer(self, poll_id: str, option_ids: list[int]) -> dict[str, Any]:
+        """This person answered a non-anonymous poll (no options: took the answer back)."""
+        return {"update_id": next(self._ids), "poll_answer": {
+            "poll_id": poll_id, "user": self._user(), "option_ids": option_ids,
+            "option_persistent_ids": [str(index) for index in option_ids]}}
 
     def callback(self, data: str, message: dict[str, Any]) -> dict[str, Any]:
         """A button press on ``message`` (a message dict the fake API returned)."""

@@ -29,6 +29,7 @@ from bot.db.repositories import (
 from bot.db.schedule_repositories import (
     SqlDeadlineRepository,
     SqlMeetingRepository,
+    SqlPollRepository,
     SqlReminderRepository,
 )
 
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
         self.meetings = SqlMeetingRepository(session)
         self.deadlines = SqlDeadlineRepository(session)
         self.reminders = SqlReminderRepository(session)
+        self.polls = SqlPollRepository(session)
         self.audit = SqlAuditLog(session)
 
 

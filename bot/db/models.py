@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -400,3 +401,60 @@ class ReminderRow(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(12))
     queued: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PollRow(Base):
+    """A quick poll of a body's members; its versions are the question and options per language."""
+
+    __tablename__ = "polls"
+    __table_args__ = (Index("ix_polls_body_created", "body_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    body_id: Mapped[int] = mapped_column(ForeignKey("coordination_bodies.id", ondelete="CASCADE"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    locale: Mapped[str] = mapped_column(String(8))
+    versions: Mapped[dict] = mapped_column(JSON)  # "*" or locale -> {"question", "options"}
+    multiple: Mapped[bool] = mapped_column(Boolean, default=False)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    counting: Mapped[str] = mapped_column(String(12))
+    audience: Mapped[dict] = mapped_column(JSON)  # {"sectors": [...], "provinces": [...]}
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    post_to_group: Mapped[bool] = mapped_column(Boolean, default=False)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    nudged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PollMessageRow(Base):
+    """The poll as one chat got it; Telegram's poll id matches answers and totals to it."""
+
+    __tablename__ = "poll_messages"
+    __table_args__ = (UniqueConstraint("poll_id", "chat_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    telegram_poll_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    counts: Mapped[list | None] = mapped_column(JSON)  # anonymous: latest totals per option
+    voters: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PollVoteRow(Base):
+    """A named poll's latest answer of one person; empty ``choices`` was retracted."""
+
+    __tablename__ = "poll_votes"
+
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"))
+    choices: Mapped[list] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -635,6 +635,14 @@ class SqlDeliveryRepository:
             .group_by(DeliveryRow.status))
         return {DeliveryStatus(status): count for status, count in rows.all()}
 
+    async def cancel_pending(self, key_prefix: str, now: datetime) -> int:
+        d = DeliveryRow
+        result = await self._session.execute(update(d).where(
+            d.key.startswith(key_prefix), d.status == DeliveryStatus.PENDING.value,
+            d.claimed_until.is_(None) | (d.claimed_until < now))
+            .values(status=DeliveryStatus.CANCELLED.value, error=None))
+        return result.rowcount
+
 
 def _to_announcement(row: AnnouncementRow) -> Announcement:
     return Announcement(

@@ -1,4 +1,4 @@
-"""Meetings, deadlines and the reminder rows the scheduler works through."""
+"""Meetings, deadlines, polls and the reminder rows the scheduler works through."""
 
 from __future__ import annotations
 
@@ -16,11 +16,15 @@ from bot.db.models import (
     MeetingAttendanceRow,
     MeetingInviteeRow,
     MeetingRow,
+    PollMessageRow,
+    PollRow,
+    PollVoteRow,
     ReminderRow,
 )
 from bot.domain.announcements import Audience
 from bot.domain.deadlines import Deadline, Submission
 from bot.domain.meetings import Answer, Invitee, Meeting
+from bot.domain.polls import Counting, Poll, PollMessage, Vote
 from bot.domain.schedule import Outcome, Reminder, ReminderKind
 
 
@@ -247,3 +251,99 @@ class SqlReminderRepository:
         return await self._session.scalar(select(func.min(ReminderRow.due_at)).where(
             ReminderRow.done_at.is_(None)))
 
+
+
+_POLL_PLAIN = ("id", "body_id", "created_by", "created_at", "locale", "versions", "multiple",
+               "anonymous", "closes_at", "post_to_group", "closed_at", "nudged_at", "recipients")
+_MESSAGE_PLAIN = ("id", "poll_id", "user_id", "organisation_id", "locale", "chat_id",
+                  "message_id", "telegram_poll_id", "counts", "voters")
+
+
+def _to_poll(row: PollRow) -> Poll:
+    return Poll(**{name: getattr(row, name) for name in _POLL_PLAIN},
+                counting=Counting(row.counting), audience=Audience.from_dict(row.audience))
+
+
+def _fill_poll(row: PollRow, poll: Poll) -> None:
+    for name in _POLL_PLAIN[1:]:
+        setattr(row, name, getattr(poll, name))
+    row.counting, row.audience = poll.counting.value, poll.audience.as_dict()
+
+
+def _to_message(row: PollMessageRow) -> PollMessage:
+    return PollMessage(**{name: getattr(row, name) for name in _MESSAGE_PLAIN})
+
+
+class SqlPollRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, poll: Poll) -> Poll:
+        row = PollRow()
+        _fill_poll(row, poll)
+        self._session.add(row)
+        await self._session.flush()
+        poll.id = row.id
+        return poll
+
+    async def get(self, poll_id: int) -> Poll | None:
+        row = await self._session.get(PollRow, poll_id)
+        return None if row is None else _to_poll(row)
+
+    async def save(self, poll: Poll) -> None:
+        row = await self._session.get(PollRow, poll.id)
+        _fill_poll(row, poll)
+        await self._session.flush()
+
+    async def of_body(self, body_id: int, limit: int) -> list[Poll]:
+        rows = await self._session.scalars(select(PollRow).where(PollRow.body_id == body_id)
+                                           .order_by(PollRow.created_at.desc(), PollRow.id.desc())
+                                           .limit(limit))
+        return [_to_poll(row) for row in rows]
+
+    async def add_messages(self, messages: list[PollMessage]) -> None:
+        self._session.add_all([PollMessageRow(**{name: getattr(m, name)
+                                                 for name in _MESSAGE_PLAIN[1:]})
+                               for m in messages])
+        await self._session.flush()
+
+    async def messages(self, poll_id: int) -> list[PollMessage]:
+        rows = await self._session.scalars(select(PollMessageRow).where(
+            PollMessageRow.poll_id == poll_id).order_by(PollMessageRow.id))
+        return [_to_message(row) for row in rows]
+
+    async def message(self, poll_id: int, chat_id: int) -> PollMessage | None:
+        row = await self._session.scalar(select(PollMessageRow).where(
+            PollMessageRow.poll_id == poll_id, PollMessageRow.chat_id == chat_id))
+        return None if row is None else _to_message(row)
+
+    async def message_by_telegram_poll(self, telegram_poll_id: str) -> PollMessage | None:
+        row = await self._session.scalar(select(PollMessageRow).where(
+            PollMessageRow.telegram_poll_id == telegram_poll_id))
+        return None if row is None else _to_message(row)
+
+    async def set_sent(self, message_row_id: int, message_id: int,
+                       telegram_poll_id: str) -> None:
+        await self._session.execute(update(PollMessageRow).where(
+            PollMessageRow.id == message_row_id).values(message_id=message_id,
+                                                        telegram_poll_id=telegram_poll_id))
+
+    async def set_totals(self, message_row_id: int, counts: list[int], voters: int) -> None:
+        await self._session.execute(update(PollMessageRow).where(
+            PollMessageRow.id == message_row_id).values(counts=counts, voters=voters))
+
+    async def votes(self, poll_id: int) -> list[Vote]:
+        rows = await self._session.scalars(select(PollVoteRow).where(
+            PollVoteRow.poll_id == poll_id))
+        return [Vote(row.user_id, row.organisation_id, tuple(row.choices), row.at)
+                for row in rows]
+
+    async def put_vote(self, poll_id: int, vote: Vote) -> None:
+        values = {"poll_id": poll_id, "user_id": vote.user_id,
+                  "organisation_id": vote.organisation_id, "choices": list(vote.choices),
+                  "at": vote.at}
+        statement = _insert(self._session)(PollVoteRow).values(values)
+        await self._session.execute(statement.on_conflict_do_update(
+            index_elements=["poll_id", "user_id"],
+            set_={"organisation_id": vote.organisation_id, "choices": list(vote.choices),
+                  "at": vote.at}))

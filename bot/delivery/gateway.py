@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -37,5 +38,16 @@ class Rejected(DeliveryError):
     code = "400"
 
 
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """What Telegram answered: the message's id, and a poll's own id when one was sent."""
+
+    message_id: int | None = None
+    poll_id: str | None = None
+
+
 class Gateway(Protocol):
-    async def send(self, chat_id: int, payload: dict[str, Any]) -> None: ...
+    async def send(self, chat_id: int, payload: dict[str, Any]) -> Sent | None:
+        """Payloads: a message (text, buttons, maybe a document and a message it replies to),
+        a poll, or the stopping of one (bot.domain.delivery)."""
+        ...

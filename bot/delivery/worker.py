@@ -15,7 +15,8 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
-from bot.delivery.gateway import Gateway, RateLimited, Rejected, Transient, Unreachable
+from bot.delivery.gateway import Gateway, RateLimited, Rejected, Sent, Transient, Unreachable
+from bot.domain import polls
 from bot.domain.delivery import MAX_ATTEMPTS, Delivery, DeliveryStatus, retry_delay
 from bot.domain.ports import UnitOfWorkFactory
 
@@ -95,7 +96,7 @@ class DeliveryWorker:
         try:
             self._in_flight += 1
             try:
-                await self._gateway.send(delivery.chat_id, delivery.payload)
+                sent = await self._gateway.send(delivery.chat_id, delivery.payload)
             finally:
                 self._in_flight -= 1
         except RateLimited as error:
@@ -115,15 +116,21 @@ class DeliveryWorker:
                 await self._retry(delivery, attempts, retry_delay(attempts), error.code)
         else:
             self.sent += 1
-            await self._finish(delivery, DeliveryStatus.SENT, None)
+            await self._finish(delivery, DeliveryStatus.SENT, None, sent)
 
     async def _retry(self, delivery: Delivery, attempts: int, delay: timedelta, code: str) -> None:
         async with self._uow_factory() as uow:
             await uow.deliveries.retry_later(delivery.id, attempts, self._now() + delay, code)
 
-    async def _finish(self, delivery: Delivery, status: DeliveryStatus, error: str | None) -> None:
+    async def _finish(self, delivery: Delivery, status: DeliveryStatus, error: str | None,
+                      sent: Sent | None = None) -> None:
         async with self._uow_factory() as uow:
             await uow.deliveries.finish(delivery.id, status, self._now(), error)
+            if sent is not None and sent.poll_id is not None:
+                # Answers arrive by Telegram's poll id, and closing needs the message: both are
+                # kept in the same transaction that marks the poll sent.
+                await polls.record_sent(uow, delivery.payload["poll"]["id"], delivery.chat_id,
+                                        sent.message_id, sent.poll_id, self._now())
             if status is DeliveryStatus.UNREACHABLE and delivery.chat_id > 0:
                 # Blocked: later broadcasts skip them (and count them) until they write again.
                 await uow.users.mark_unreachable(delivery.chat_id, self._now())

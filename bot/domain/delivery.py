@@ -25,6 +25,7 @@ class DeliveryStatus(StrEnum):
     SENT = "sent"
     UNREACHABLE = "unreachable"  # blocked the bot or never started it (403)
     FAILED = "failed"  # gave up after MAX_ATTEMPTS
+    CANCELLED = "cancelled"  # not sent: what it was for ended first (a poll that closed)
 
 
 @dataclass(slots=True)
@@ -52,4 +53,24 @@ def message(text: str, buttons: list[list[tuple[str, str]]] | None = None,
                                "buttons": [[list(b) for b in row] for row in (buttons or [])]}
     if document:
         payload["document"] = document
+    return payload
+
+
+def poll_question(poll_id: int, question: str, options: tuple[str, ...], anonymous: bool,
+                  multiple: bool) -> dict[str, Any]:
+    """A native Telegram poll; after sending, the worker records Telegram's ids for ``poll_id``
+    (answers arrive by Telegram's poll id, and stopping it needs the message)."""
+    return {"poll": {"id": poll_id, "question": question, "options": list(options),
+                     "anonymous": anonymous, "multiple": multiple}}
+
+
+def stop_poll(message_id: int) -> dict[str, Any]:
+    """Close the poll in that message (in the delivery's chat)."""
+    return {"stop_poll": message_id}
+
+
+def replying(payload: dict[str, Any], message_id: int | None) -> dict[str, Any]:
+    """The message as a reply to an earlier one in the same chat (sent anyway if it is gone)."""
+    if message_id is not None:
+        payload["reply_to"] = message_id
     return payload

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.domain.announcements import Announcement
     from bot.domain.deadlines import Deadline, Submission
     from bot.domain.meetings import Answer, Invitee, Meeting
+    from bot.domain.polls import Poll, PollMessage, Vote
     from bot.domain.schedule import Outcome, Reminder
 
 
@@ -163,6 +164,10 @@ class DeliveryRepository(Protocol):
 
     async def counts(self, key_prefix: str) -> dict[DeliveryStatus, int]: ...
 
+    async def cancel_pending(self, key_prefix: str, now: datetime) -> int:
+        """Rows of ``key_prefix`` not sent yet (nor being sent) are not sent at all."""
+        ...
+
 
 class AnnouncementRepository(Protocol):
     async def add(self, announcement: Announcement) -> Announcement: ...
@@ -263,6 +268,39 @@ class ReminderRepository(Protocol):
         ...
 
 
+class PollRepository(Protocol):
+    async def add(self, poll: Poll) -> Poll: ...
+
+    async def get(self, poll_id: int) -> Poll | None: ...
+
+    async def save(self, poll: Poll) -> None: ...
+
+    async def of_body(self, body_id: int, limit: int) -> list[Poll]:
+        """Newest first."""
+        ...
+
+    async def add_messages(self, messages: list[PollMessage]) -> None: ...
+
+    async def messages(self, poll_id: int) -> list[PollMessage]: ...
+
+    async def message(self, poll_id: int, chat_id: int) -> PollMessage | None: ...
+
+    async def message_by_telegram_poll(self, telegram_poll_id: str) -> PollMessage | None: ...
+
+    async def set_sent(self, message_row_id: int, message_id: int,
+                       telegram_poll_id: str) -> None: ...
+
+    async def set_totals(self, message_row_id: int, counts: list[int], voters: int) -> None: ...
+
+    async def votes(self, poll_id: int) -> list[Vote]:
+        """Each person's latest answer (an empty one was retracted)."""
+        ...
+
+    async def put_vote(self, poll_id: int, vote: Vote) -> None:
+        """Replaces the person's earlier answer."""
+        ...
+
+
 class SearchSource(Protocol):
     async def documents_changed_since(self, since: datetime | None, after_id: int = 0,
                                       limit: int = 2000) -> list[SearchDocument]:
@@ -328,6 +366,7 @@ class UnitOfWork(Protocol):
     meetings: MeetingRepository
     deadlines: DeadlineRepository
     reminders: ReminderRepository
+    polls: PollRepository
     audit: AuditLog
 
 

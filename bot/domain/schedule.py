@@ -43,6 +43,7 @@ class ReminderKind(StrEnum):
     MEETING_START = "start"  # the meeting begins: answers close, the next occurrence is made
     DEADLINE = "deadline"  # before a deadline, to organisations that have not submitted
     DEADLINE_DUE = "due"  # the deadline passed: one overdue notice, the next occurrence
+    POLL_CLOSE = "poll_close"  # a poll's closing time: stop it, send the results
 
 
 class Outcome(StrEnum):

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.domain import deadlines, meetings
+from bot.domain import deadlines, meetings, polls
 from bot.domain.ports import UnitOfWork, UnitOfWorkFactory
 from bot.domain.schedule import Outcome, Reminder, ReminderKind, Texts, latest_due
 from bot.scheduler.recurrence import CalendarKind, Frequency, Rule, next_after
@@ -112,6 +112,8 @@ class ReminderScheduler:
                 results.append(await meetings.remind(uow, reminder, self.texts, now))
             elif reminder.kind is ReminderKind.DEADLINE:
                 results.append(await deadlines.remind(uow, reminder, self.texts, now))
+            elif reminder.kind is ReminderKind.POLL_CLOSE:
+                results.append(await polls.close_due(uow, reminder, self.texts, now))
             elif reminder.kind is ReminderKind.MEETING_START:
                 await meetings.begin(uow, reminder, next_meeting_start, self.texts, now)
                 results.append((Outcome.DONE, 0))

@@ -207,6 +207,30 @@ async def test_the_telegram_gateway_maps_bot_api_errors(code, description, error
     assert api.last_message(42)["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "x:1"
 
 
+async def test_the_telegram_gateway_sends_and_stops_polls_and_replies():
+    from telegram import Bot
+
+    from bot.domain.delivery import poll_question, replying, stop_poll
+    from bot.tg.gateway import TelegramGateway
+
+    api = FakeBotApi()
+    bot = Bot("123456789:AAtesttoken", request=api, get_updates_request=api)
+    await bot.initialize()
+    gateway = TelegramGateway(bot)
+    sent = await gateway.send(42, poll_question(7, "Which day?", ("Sat", "Sun"), False, True))
+    [call] = [c for c in api.calls if c.method == "sendPoll"]
+    assert call.params["is_anonymous"] is False and call.params["allows_multiple_answers"] is True
+    assert sent.poll_id == api.poll_of(42)["poll"]["id"] and sent.message_id
+    assert await gateway.send(42, stop_poll(sent.message_id)) is None
+    assert api.poll_of(42)["poll"]["is_closed"] is True
+    with pytest.raises(Rejected):  # stopping it again: Telegram refuses, retrying cannot help
+        api.fail_next("stopPoll", 400, "Bad Request: poll has already been closed")
+        await gateway.send(42, stop_poll(sent.message_id))
+    reply = await gateway.send(42, replying(message("answer, please"), sent.message_id))
+    assert api.sent()[-1]["reply_parameters"]["message_id"] == sent.message_id
+    assert reply.message_id and reply.poll_id is None
+
+
 async def test_the_outbox_sends_without_ptbs_rate_limiter_so_a_429_reaches_the_worker(engine):
     """PTB's AIORateLimiter (on for replies in production) used to sit under the worker too: it
     slept and retried a 429 itself, and the worker's paced sends bunched up behind it."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import itertools
 import re
 import sys
 from typing import Any, TextIO
@@ -16,7 +17,7 @@ from telegram import Update
 
 from bot.app import Hamkari
 from bot.config import Settings
-from bot.console.fake_api import ApiCall, FakeBotApi, UpdateFactory
+from bot.console.fake_api import ApiCall, FakeBotApi, UpdateFactory, poll_update
 from bot.domain.users import change_locale, ensure_user
 from bot.i18n import SUPPORTED_LOCALES, is_rtl
 from bot.i18n.text import FSI, PDI
@@ -42,6 +43,8 @@ class ConsoleSession:
                                    language_code=CLIENT_LANGUAGE.get(lang or "en", "en"))
         self.out = out
         self._buttons: list[tuple[str, dict[str, Any]]] = []
+        self._poll: dict[str, Any] | None = None  # the latest poll this console received
+        self._update_ids = itertools.count(900_000)
 
     async def __aenter__(self) -> ConsoleSession:
         await self.hamkari.application.initialize()
@@ -66,7 +69,11 @@ class ConsoleSession:
         line = line.strip()
         if not line:
             return
-        if line.isdigit() and self._buttons:
+        if line.split()[0] == "vote" and self._poll is not None:
+            update = self._vote(line.split()[1:])
+            if update is None:
+                return
+        elif line.isdigit() and self._buttons:
             index = int(line) - 1
             if not 0 <= index < len(self._buttons):
                 self._print(f"(no button {line}: choose 1-{len(self._buttons)})")
@@ -90,11 +97,35 @@ class ConsoleSession:
             self._remember_buttons(params)
         elif call.method == "answerCallbackQuery" and params.get("text"):
             self._print(f"({render_html(str(params['text']))})")
+        elif call.method == "sendPoll" and int(params["chat_id"]) == CONSOLE_USER_ID:
+            self._poll = self.api.poll_of(CONSOLE_USER_ID)["poll"]
+            self._print(f"📊 {self._poll['question']}")
+            for number, option in enumerate(self._poll["options"], start=1):
+                self._print(f"  ({number}) {option['text']}")
+            self._print("(answer: vote 1, or vote 1 3 where several are allowed; vote alone "
+                        "takes the answer back)")
+        elif call.method == "stopPoll" and int(params["chat_id"]) == CONSOLE_USER_ID:
+            self._print("(the poll above is closed)")
         elif call.method == "sendDocument":  # a terminal cannot show the file; name it
             for file_name, content, _mime in call.files.values():
                 self._print(f"(file {file_name}, {len(content)} bytes)")
             if params.get("caption"):
                 self._print(render_html(str(params["caption"])))
+
+    def _vote(self, numbers: list[str]) -> dict[str, Any] | None:
+        """A tap on the latest poll, as Telegram reports it: a named poll's answer, or an
+        anonymous poll's new totals (this console being its only voter)."""
+        poll = self._poll
+        chosen = sorted({int(n) - 1 for n in numbers if n.isdigit()
+                         and 1 <= int(n) <= len(poll["options"])})
+        if len(chosen) != len(numbers) or (len(chosen) > 1
+                                                         and not poll["allows_multiple_answers"]):
+            self._print(f"(vote with option numbers 1-{len(poll['options'])})")
+            return None
+        if not poll["is_anonymous"]:
+            return self.users.poll_answer(poll["id"], chosen)
+        counts = [1 if index in chosen else 0 for index in range(len(poll["options"]))]
+        return poll_update(poll, counts, 1 if chosen else 0, next(self._update_ids))
 
     def _remember_buttons(self, params: dict[str, Any]) -> None:
         keyboard = (params.get("reply_markup") or {}).get("inline_keyboard")

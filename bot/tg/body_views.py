@@ -10,7 +10,7 @@ from bot.domain.announcements import CAPTION_TEXT_MAX, TEXT_MAX, Audience, Recip
 from bot.domain.bodies import Overview
 from bot.domain.entities import CoordinationBody, MembershipAsk, Organisation, User
 from bot.domain.reference import Reference
-from bot.i18n import Translator
+from bot.i18n import N_, Translator
 from bot.i18n.locales import LANGUAGE_NAMES, SUPPORTED_LOCALES
 from bot.i18n.text import isolate
 from bot.tg.registry_views import CHECK, STATUS_LABELS, button, button_rows
@@ -20,6 +20,14 @@ ASK_PREFIX = "bma"  # bma:<body>:<organisation>:ok|no, on join requests and invi
 MUTE_PREFIX = "mute"  # mute:<body>:1|0, under each announcement
 SETTINGS_PREFIX = "stg"  # stg:<body>:1|0, in /settings
 GROUP_PREFIX = "grp"  # grp:<body>, in a group the bot was just added to
+
+
+ZONE_LABELS = {"Asia/Kabul": N_("Kabul time"), "Asia/Dushanbe": N_("Dushanbe time")}
+
+
+def zone_label(t: Translator, zone: str) -> str:
+    """A body's zone by its city; other zones (a user's own) by theirs."""
+    return t.gettext(ZONE_LABELS[zone]) if zone in ZONE_LABELS else zone.split("/")[-1]
 
 
 def body_name(t: Translator, body: CoordinationBody) -> str:
@@ -433,11 +441,12 @@ def recipients_line(t: Translator, plan: Recipients) -> str:
     return text
 
 
-def versions_menu(t: Translator, nonce: str, versions: Collection[str]
-                  ) -> tuple[str, InlineKeyboardMarkup]:
+def versions_menu(t: Translator, nonce: str, versions: Collection[str],
+                  prefix: str = ANNOUNCE_PREFIX) -> tuple[str, InlineKeyboardMarkup]:
+    """Announcements and polls: a version per language."""
     rows = [[button(("✅ " if loc in versions else "") + LANGUAGE_NAMES[loc],
-                    f"{ANNOUNCE_PREFIX}:{nonce}:version:{loc}")] for loc in SUPPORTED_LOCALES]
-    rows.append([button(t.gettext("« Back"), f"{ANNOUNCE_PREFIX}:{nonce}:menu")])
+                    f"{prefix}:{nonce}:version:{loc}")] for loc in SUPPORTED_LOCALES]
+    rows.append([button(t.gettext("« Back"), f"{prefix}:{nonce}:menu")])
     return t.gettext("For which language do you want to write a version? Writing one again "
                      "replaces it."), InlineKeyboardMarkup(rows)
 

@@ -23,6 +23,8 @@ def ordering_key(update: object) -> int | None:
         return update.effective_chat.id
     if update.effective_user is not None:
         return update.effective_user.id
+    if update.poll is not None:  # a poll's totals, in order: a later state replaces an earlier one
+        return hash(("poll", update.poll.id))
     return None
 
 

@@ -1,4 +1,5 @@
-"""Texts and keyboards for meetings, deadlines and /reminders: every date in the reader's
+"""Texts and keyboards for meetings, deadlines and /reminders (and the renderer of every
+scheduled message, polls' included): every date in the reader's
 calendar and digits, every time in the meeting's zone and, when it differs, in theirs."""
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from bot.domain.announcements import Audience
 from bot.domain.deadlines import Compliance, Deadline
 from bot.domain.entities import CoordinationBody, Organisation, User
 from bot.domain.meetings import Answer, Answers, Meeting
+from bot.domain.polls import Poll, Results
 from bot.domain.reference import Reference
-from bot.domain.schedule import DEADLINE_OFFSETS, MEETING_OFFSETS, USER_ZONES
+from bot.domain.schedule import DEADLINE_OFFSETS, MEETING_OFFSETS, USER_ZONES, zone_of
 from bot.i18n import N_, Catalogs, Translator
 from bot.i18n.dates import (
     calendar_month,
@@ -28,7 +30,8 @@ from bot.i18n.dates import (
     weekday_initials,
 )
 from bot.i18n.text import isolate, join_list
-from bot.tg.body_views import audience_label, body_name
+from bot.tg import poll_views
+from bot.tg.body_views import audience_label, body_name, zone_label
 from bot.tg.notify import payload
 from bot.tg.registry_views import CHECK, button, button_rows
 
@@ -43,7 +46,6 @@ SUBMIT_PREFIX = "dls"  # dls:<deadline>:<organisation>:1|0
 
 ANSWER_LABELS = {Answer.GOING: N_("✅ Going"), Answer.MAYBE: N_("❔ Maybe"),
                  Answer.NO: N_("❌ Can't go")}
-ZONE_LABELS = {"Asia/Kabul": N_("Kabul time"), "Asia/Dushanbe": N_("Dushanbe time")}
 FREQUENCY_LABELS = {
     "none": N_("Does not repeat"),
     "weekly": N_("Every week"),
@@ -56,10 +58,6 @@ FREQUENCY_LABELS = {
 MEETING_FREQUENCIES = ("none", "weekly", "monthly_weekday", "monthly_day", "quarterly")
 DEADLINE_FREQUENCIES = ("none", "monthly_day", "quarterly", "half_yearly", "yearly")
 TIMES = ("08:00", "09:00", "10:00", "11:00", "13:00", "14:00", "15:00", "16:00")
-
-
-def zone_label(t: Translator, zone: str) -> str:
-    return t.gettext(ZONE_LABELS[zone]) if zone in ZONE_LABELS else zone.split("/")[-1]
 
 
 def when(t: Translator, moment: datetime, zone: str, user_zone: str | None) -> str:
@@ -629,3 +627,10 @@ class ScheduleTexts:
         t = self._catalogs.translator(user.locale)
         today = self._today().astimezone(ZoneInfo(deadline.time_zone)).date()
         return payload(*deadline_message(t, purpose, body, deadline, organisation, today))
+
+    def poll(self, purpose: str, locale: str | None, body: CoordinationBody, poll: Poll,
+             results: Results | None) -> dict[str, Any]:
+        """bot.domain.polls.PollTexts: times in the body's zone (the group reads it too)."""
+        t = self._catalogs.translator(locale or poll.locale)
+        return poll_views.message_payload(t, purpose, body, poll, results, zone_of(body),
+                                          version=locale)

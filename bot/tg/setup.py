@@ -18,6 +18,7 @@ from bot.tg.handlers import (
     find,
     language,
     meetings,
+    polls,
     registry,
     start,
     typed_input,
@@ -25,7 +26,7 @@ from bot.tg.handlers import (
 from bot.tg.middleware import load_user
 
 # Order matters inside group 0: the first matching handler wins, the fallback comes last.
-FEATURES = (bodies, announce, meetings, deadlines, registry, find, bulk, typed_input, start,
+FEATURES = (bodies, announce, meetings, deadlines, polls, registry, find, bulk, typed_input, start,
             language, fallback)
 
 

@@ -25,6 +25,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("meeting", N_("Coordination meetings: schedule, answers, minutes")),
     ("deadline", N_("Reporting deadlines: set, see who submitted")),
     ("reminders", N_("Your upcoming meetings and deadlines")),
+    ("poll", N_("Quick polls of your body's members, with results")),
     ("settings", N_("Language, time zone and muted announcements")),
     ("language", N_("Change the language")),
     ("cancel", N_("Leave the current step")),
@@ -93,6 +94,7 @@ def help_text(t: Translator, bot_username: str) -> str:
         t.gettext("/meeting: your bodies' meetings; admins schedule them and send the minutes"),
         t.gettext("/deadline: body admins set reporting deadlines and see who has submitted"),
         t.gettext("/reminders: your upcoming meetings and your organisation's deadlines"),
+        t.gettext("/poll: body admins ask their members a quick question and follow the answers"),
         t.gettext("/settings: your language, time zone and which bodies' announcements you "
                   "receive"),
         t.gettext("/language: change the language of the bot"),
@@ -101,8 +103,6 @@ def help_text(t: Translator, bot_username: str) -> str:
         "",
         t.gettext("In any chat, type @{bot} and a name to share an organisation's card.").format(
             bot=bot_username),
-        "",
-        t.gettext("Coming next: polls."),
     ]
     return "\n".join(lines)
 

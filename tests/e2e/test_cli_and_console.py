@@ -61,3 +61,30 @@ def test_migrate_creates_and_upgrades_the_database(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout
     assert (tmp_path / "x.sqlite3").exists()
+
+
+async def test_the_console_shows_a_poll_and_answers_it_with_vote(tmp_path):
+    """A poll sent to the console user is printed with numbered options; `vote N` answers it as
+    Telegram would report it (named: poll_answer; anonymous: the poll's new totals)."""
+    import io
+
+    from bot.console.fake_api import ApiCall
+    from bot.console.session import CONSOLE_USER_ID, ConsoleSession
+    from tests.conftest import make_settings
+
+    out = io.StringIO()
+    session = ConsoleSession(make_settings(database_url=f"sqlite+aiosqlite:///{tmp_path}/c.db"),
+                             out)
+    for anonymous in (False, True):
+        params = {"chat_id": CONSOLE_USER_ID, "question": "Which day?",
+                  "options": ["Saturday", "Sunday"], "is_anonymous": anonymous}
+        session.api._answer("sendPoll", params)
+        session._show(ApiCall("sendPoll", params))
+        assert "📊 Which day?\n  (1) Saturday\n  (2) Sunday" in out.getvalue()
+        assert session._vote(["3"]) is None and "(vote with option numbers 1-2)" in out.getvalue()
+        assert session._vote(["1", "2"]) is None  # one answer only
+        update = session._vote(["2"])
+        if anonymous:
+            assert [o["voter_count"] for o in update["poll"]["options"]] == [0, 1]
+        else:
+            assert update["poll_answer"]["option_ids"] == [1]

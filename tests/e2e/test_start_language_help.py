@@ -82,11 +82,12 @@ async def test_command_menus_are_published_per_language(harness):
     assert set(by_code) == {"fa", "ps", "tg", None}
     assert [c["command"] for c in by_code[None]] == ["start", "help", "find", "register", "myorg",
                                                    "bodies", "announce", "meeting", "deadline",
-                                                   "reminders", "settings", "language", "cancel"]
-    assert by_code["tg"][11]["description"] == "Иваз кардани забон"
-    assert by_code["fa"][11]["description"] == "تغییر زبان"
-    assert by_code["ps"][11]["description"] == "د ژبې بدلول"
-    assert by_code[None][11]["description"] == "Change the language"
+                                                   "reminders", "poll", "settings", "language",
+                                                   "cancel"]
+    assert by_code["tg"][12]["description"] == "Иваз кардани забон"
+    assert by_code["fa"][12]["description"] == "تغییر زبان"
+    assert by_code["ps"][12]["description"] == "د ژبې بدلول"
+    assert by_code[None][12]["description"] == "Change the language"
 
 
 async def test_html_and_bidi_controls_in_a_name_cannot_break_the_message(harness):

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import BaseHandler, MessageHandler, filters
 
 from bot.tg.context import HamkariContext
-from bot.tg.handlers import announce, bodies, bulk, deadlines, meetings, registry
+from bot.tg.handlers import announce, bodies, bulk, deadlines, meetings, polls, registry
 
 # Flows that take typed text besides the registry's own (register, edit, project, reject).
 TEXT_FLOWS = {
@@ -15,8 +15,10 @@ TEXT_FLOWS = {
     bodies.INVITE_FLOW: bodies.on_invite_text,
     meetings.FLOW: meetings.on_text,
     deadlines.FLOW: deadlines.on_text,
+    polls.FLOW: polls.on_text,
 }
-DOCUMENT_FLOWS = {announce.FLOW: announce.on_document, meetings.FLOW: meetings.on_document}
+DOCUMENT_FLOWS = {announce.FLOW: announce.on_document, meetings.FLOW: meetings.on_document,
+                  polls.FLOW: polls.on_document}
 
 
 async def _draft(context: HamkariContext):

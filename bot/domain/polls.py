@@ -249,6 +249,8 @@ async def create(uow: UnitOfWork, viewer: Viewer, poll: Poll, texts: PollTexts, 
     if poll.closes_at is not None and poll.closes_at <= now:
         raise InvalidValue("poll_close", "in_the_past")
     poll.versions = validated_versions(poll.versions)
+    if poll.anonymous:  # Telegram reports only totals: answers cannot be told apart by organisation
+        poll.counting = Counting.PER_USER
     body = await get_body(uow, poll.body_id)
     people = await recipients_now(uow, body, poll.audience)
     poll.recipients = len(people)

@@ -208,15 +208,19 @@ def composer(t: Translator, ref: Reference, nonce: str, body: CoordinationBody, 
                 else t.gettext("One answer only"), f"{p}:multi")],
         [button(t.gettext("Anonymous") if data["anonymous"]
                 else t.gettext("Named (admins see who answered)"), f"{p}:anon")],
-        [button(t.gettext("One answer per organisation")
-                if data["counting"] == Counting.PER_ORGANISATION
-                else t.gettext("One answer per person"), f"{p}:count")],
         [button(t.gettext("Closes: {when}").format(when=closing_label(t, data["hours"])),
                 f"{p}:closing")],
         [button(t.gettext("Add a language version"), f"{p}:versions")],
         [button(t.gettext("Filter by sector"), f"{p}:sectors"),
          button(t.gettext("Filter by province"), f"{p}:provinces")],
     ]
+    if data["anonymous"]:
+        lines.append(t.gettext("An anonymous poll counts one answer per person: Telegram does "
+                               "not tell the bot who answered."))
+    else:
+        rows.insert(2, [button(t.gettext("One answer per organisation")
+                               if data["counting"] == Counting.PER_ORGANISATION
+                               else t.gettext("One answer per person"), f"{p}:count")])
     if body.group_chat_id:
         rows.append([button((CHECK if data["group"] else "")
                             + t.gettext("Also post it in the body's group"), f"{p}:group")])

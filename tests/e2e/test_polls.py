@@ -215,7 +215,13 @@ async def test_one_answer_per_organisation_the_nudge_and_not_answered(harness):
 
 async def test_an_anonymous_poll_is_counted_from_the_polls_totals(harness):
     karim, gul, body_id, _k, _g = await network(harness)
-    poll_id, calls = await send_poll(harness, karim, body_id, settings=("anon", "multi"))
+    prefix = await write_poll(harness, karim, body_id)
+    calls = await harness.tap(karim, f"{prefix}:anon")
+    composer = texts(calls, "editMessageText")[0]
+    # No per-organisation counting for anonymous polls: the button goes, a line says why.
+    assert "one answer per person" in composer and f"{prefix}:count" not in harness.buttons(karim)
+    await harness.tap(karim, f"{prefix}:multi")
+    poll_id, calls = await send_poll_from(harness, karim, prefix)
     [asked] = polls_to(calls, gul.user_id)
     assert asked["is_anonymous"] is True and asked["allows_multiple_answers"] is True
     gul_poll = harness.api.poll_of(gul.user_id)["poll"]
@@ -228,6 +234,7 @@ async def test_an_anonymous_poll_is_counted_from_the_polls_totals(harness):
     assert "2 people answered." in text and "Several answers were allowed" in text
     assert "50% (1)" in text and "100% (2)" in text
     assert "Not answered yet" not in text and "By province" not in text  # anonymous
+    assert "anonymous, several answers allowed, one answer per person" in text
     # An answer from a poll that is not ours changes nothing.
     await harness.feed(poll_update({**gul_poll, "id": "unknown"}, [5, 5, 5], 5, 9004))
     assert "2 people answered." in await card(harness, karim, poll_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import fields
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -302,10 +302,9 @@ class SqlPollRepository:
         return [_to_poll(row) for row in rows]
 
     async def add_messages(self, messages: list[PollMessage]) -> None:
-        self._session.add_all([PollMessageRow(**{name: getattr(m, name)
-                                                 for name in _MESSAGE_PLAIN[1:]})
-                               for m in messages])
-        await self._session.flush()
+        if messages:  # one executemany: ORM objects for 10,000 rows cost seconds
+            await self._session.execute(insert(PollMessageRow), [
+                {name: getattr(m, name) for name in _MESSAGE_PLAIN[1:]} for m in messages])
 
     async def messages(self, poll_id: int) -> list[PollMessage]:
         rows = await self._session.scalars(select(PollMessageRow).where(

@@ -5,10 +5,11 @@ totals across every recipient are worked out here, and so is who has not answere
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 from typing import Any, Protocol
 
 from bot.domain import validation
@@ -214,6 +215,12 @@ class PollTexts(Protocol):
         ...
 
 
+def _per_language(texts: PollTexts, purpose: str, body: CoordinationBody, poll: Poll,
+                  results: Results | None) -> Callable[[str | None], dict[str, Any]]:
+    """The message for a reader's language, rendered once per language (not per recipient)."""
+    return cache(lambda locale: texts.poll(purpose, locale, body, poll, results))
+
+
 def key_prefix(poll_id: int) -> str:
     return f"poll:{poll_id}:"
 
@@ -260,14 +267,13 @@ async def create(uow: UnitOfWork, viewer: Viewer, poll: Poll, texts: PollTexts, 
     if poll.post_to_group and body.group_chat_id:
         messages.append(PollMessage(None, poll.id, None, None, None, body.group_chat_id))
     await uow.polls.add_messages(messages)
+    intro = _per_language(texts, "intro", body, poll, None)
     queued = []
     for message in messages:
         text, choices = poll.version_for(message.locale)
         where = f"{key_prefix(poll.id)}{message.chat_id}"
         queued.append(Delivery(key=f"{where}:intro", chat_id=message.chat_id,
-                               payload=texts.poll("intro", message.locale, body,
-                                                  poll, None),
-                               priority=Priority.BROADCAST))
+                               payload=intro(message.locale), priority=Priority.BROADCAST))
         queued.append(Delivery(key=f"{where}:ask", chat_id=message.chat_id,
                                payload=poll_question(poll.id, text, choices, poll.anonymous,
                                                      poll.multiple),
@@ -317,9 +323,10 @@ async def record_sent(uow: UnitOfWork, poll_id: int, chat_id: int, message_id: i
 
 async def _organisation_in_body(uow: UnitOfWork, user_id: int, body_id: int) -> int | None:
     """A voter in the group: the first of their organisations that is a member of the body."""
-    members = set(await uow.bodies.member_ids(body_id))
-    mine = sorted(m.organisation_id for m in await uow.staff.of_user(user_id))
-    return next((organisation for organisation in mine if organisation in members), None)
+    for organisation in sorted(m.organisation_id for m in await uow.staff.of_user(user_id)):
+        if await uow.bodies.is_member(body_id, organisation):
+            return organisation
+    return None
 
 
 async def answer(uow: UnitOfWork, user: User, telegram_poll_id: str, option_ids: Iterable[int],
@@ -352,12 +359,17 @@ async def totals_changed(uow: UnitOfWork, telegram_poll_id: str, counts: list[in
     return True
 
 
-async def results_of(uow: UnitOfWork, poll: Poll) -> Results:
+def _totals(poll: Poll, messages: list[PollMessage], votes: list[Vote]) -> Results:
     if poll.anonymous:
-        messages = await uow.polls.messages(poll.id)
         return tally_anonymous([(m.counts, m.voters) for m in messages if m.counts],
                                poll.option_count)
-    return tally(await uow.polls.votes(poll.id), poll.counting, poll.option_count)
+    return tally(votes, poll.counting, poll.option_count)
+
+
+async def results_of(uow: UnitOfWork, poll: Poll) -> Results:
+    if poll.anonymous:
+        return _totals(poll, await uow.polls.messages(poll.id), [])
+    return _totals(poll, [], await uow.polls.votes(poll.id))
 
 
 @dataclass(slots=True)
@@ -376,15 +388,13 @@ class Report:
 async def report(uow: UnitOfWork, viewer: Viewer, poll_id: int) -> Report:
     poll = await managed(uow, viewer, poll_id)
     messages = await uow.polls.messages(poll.id)
+    votes = [] if poll.anonymous else await uow.polls.votes(poll.id)
     delivered = [m for m in messages if m.message_id is not None]
-    found = Report(poll, await results_of(uow, poll), len(delivered), len(messages))
+    found = Report(poll, _totals(poll, messages, votes), len(delivered), len(messages))
     if poll.anonymous:
         return found
-    votes = await uow.polls.votes(poll.id)
     answering = {v.organisation_id for v in counted(votes, poll.counting)} - {None}
-    organisations = await uow.organisations.get_many(sorted(answering))
-    places = {o.id: (tuple(o.profile.provinces), tuple(o.profile.sectors))
-              for o in organisations.values()}
+    places = await uow.organisations.places(sorted(answering))
     found.breakdown = breakdown(votes, poll.counting, poll.option_count, places)
     people = [(m.user_id, m.organisation_id) for m in delivered if m.user_id is not None]
     waiting = set(not_answered(people, votes, poll.counting))
@@ -406,10 +416,11 @@ async def nudge(uow: UnitOfWork, viewer: Viewer, poll_id: int, texts: PollTexts,
     waiting = not_answered([(m.user_id, m.organisation_id) for m in sent.values()], votes,
                            poll.counting)
     users = await uow.users.get_many(waiting)
+    text = _per_language(texts, "nudge", body, poll, None)
     queued = [Delivery(key=f"{key_prefix(poll.id)}{sent[user_id].chat_id}:nudge",
                        chat_id=sent[user_id].chat_id,
-                       payload=replying(texts.poll("nudge", users[user_id].locale, body, poll,
-                                                   None), sent[user_id].message_id),
+                       payload=replying(dict(text(users[user_id].locale)),
+                                        sent[user_id].message_id),
                        priority=Priority.REMINDER)
               for user_id in waiting if user_id in users
               and users[user_id].unreachable_since is None]
@@ -432,6 +443,7 @@ async def close(uow: UnitOfWork, poll: Poll, texts: PollTexts, now: datetime) ->
     results = await results_of(uow, poll)
     messages = [m for m in await uow.polls.messages(poll.id) if m.message_id is not None]
     users = await uow.users.get_many([m.user_id for m in messages if m.user_id is not None])
+    final = _per_language(texts, "results", body, poll, results)
     queued = []
     for message in messages:
         user = users.get(message.user_id) if message.user_id is not None else None
@@ -441,8 +453,7 @@ async def close(uow: UnitOfWork, poll: Poll, texts: PollTexts, now: datetime) ->
         queued.append(Delivery(key=f"{where}:stop", chat_id=message.chat_id,
                                payload=stop_poll(message.message_id), priority=Priority.NOTICE))
         queued.append(Delivery(key=f"{where}:results", chat_id=message.chat_id,
-                               payload=texts.poll("results", user.locale if user else None,
-                                                  body, poll, results),
+                               payload=final(user.locale if user else None),
                                priority=Priority.REMINDER))
     await uow.deliveries.enqueue_many(queued, now)
     return len(queued) // 2

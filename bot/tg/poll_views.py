@@ -32,7 +32,12 @@ BAR_WIDTH = 10
 # grows from the right, and the figures after it are isolated so they keep their order.
 BAR_FULL, BAR_EMPTY = "█", "░"
 CLOSING_HOURS = (0, 1, 24, 72, 168, 336)  # 0: closed by hand
-LIST_LIMIT = 30  # names listed before "and N more"
+# Provinces, sectors and names listed before "and N more": as many as fit in a message, tried
+# in this order. The length is counted with the tags, so it errs on the short side of
+# Telegram's 4,096 characters (counted without them).
+LIST_LIMITS = (30, 15, 8, 3, 0)
+MESSAGE_LIMIT = 4000
+QUESTION_SHOWN = 120  # of a question in the list of a body's polls
 
 
 def closing_label(t: Translator, hours: int) -> str:
@@ -247,7 +252,8 @@ def poll_list(t: Translator, body: CoordinationBody, found: list[Poll]
     for poll in found:
         question, _ = poll.version_for(t.locale)
         state = t.gettext("closed") if poll.closed_at else t.gettext("open")
-        lines.append(f"• {isolate(question)} ({state})")
+        shown = question if len(question) <= QUESTION_SHOWN else question[:QUESTION_SHOWN] + "…"
+        lines.append(f"• {isolate(shown)} ({state})")
         rows.append([button(("⏹ " if poll.closed_at else "📊 ") + question[:50],
                             f"{POLL_CARD_PREFIX}:{poll.id}:card")])
     if not found:
@@ -256,25 +262,31 @@ def poll_list(t: Translator, body: CoordinationBody, found: list[Poll]
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
 
-def _breakdown_lines(t: Translator, heading: str, table: dict[str, Results], name) -> list[str]:
-    if not table:
-        return []
-    lines = ["", f"<b>{heading}</b>"]
-    ranked = sorted(table.items(), key=lambda item: (-item[1].voters, name(item[0])))
-    for key, results in ranked[:LIST_LIMIT]:
-        shares = ", ".join(t.gettext("{option}: {percent}%").format(
-            option=number(t, i + 1), percent=number(t, results.percent(i)))
-            for i in range(len(results.counts)))
-        lines.append(f"• {isolate(name(key))} ({number(t, results.voters)}): {isolate(shares)}")
-    if len(ranked) > LIST_LIMIT:
-        lines.append(t.gettext("and {count} more").format(count=len(ranked) - LIST_LIMIT))
+def _listed(t: Translator, items: list[str], limit: int) -> list[str]:
+    """The first ``limit`` items as bullets, then how many more there are."""
+    lines = [f"• {item}" for item in items[:limit]]
+    if len(items) > limit:
+        lines.append(t.gettext("and {count} more").format(count=number(t, len(items) - limit)))
     return lines
 
 
-def card(t: Translator, ref: Reference, body: CoordinationBody, report: Report, zone: str,
-         waiting_names: list[str]) -> tuple[str, InlineKeyboardMarkup]:
-    """The creator's view: live totals, and for a named poll the breakdown by province and by
-    sector and who has not answered yet."""
+def _breakdown_lines(t: Translator, heading: str, table: dict[str, Results], name,
+                     limit: int) -> list[str]:
+    if not table:
+        return []
+    ranked = sorted(table.items(), key=lambda item: (-item[1].voters, name(item[0])))
+    rows = []
+    for key, results in ranked:
+        shares = ", ".join(t.gettext("{option}: {percent}%").format(
+            option=number(t, i + 1), percent=number(t, results.percent(i)))
+            for i in range(len(results.counts)))
+        rows.append(f"{isolate(name(key))} ({number(t, results.voters)}): {isolate(shares)}")
+    return ["", f"<b>{heading}</b>", *_listed(t, rows, limit)]
+
+
+def card_text(t: Translator, ref: Reference, body: CoordinationBody, report: Report, zone: str,
+              waiting_names: list[str], limit: int) -> str:
+    """The card with at most ``limit`` provinces, sectors and names in each list."""
     poll = report.poll
     question, _ = poll.version_for(t.locale)
     lines = [f"📊 <b>{isolate(question)}</b>", body_name(t, body), kind_line(t, poll),
@@ -287,18 +299,28 @@ def card(t: Translator, ref: Reference, body: CoordinationBody, report: Report, 
         breakdown: Breakdown = report.breakdown
         lines += _breakdown_lines(t, t.gettext("By province"), breakdown.by_province,
                                   lambda code: ref.place(code).name(t.locale)
-                                  if ref.is_place(code) else code)
+                                  if ref.is_place(code) else code, limit)
         lines += _breakdown_lines(t, t.gettext("By sector"), breakdown.by_sector,
                                   lambda code: ref.sector(code).name(t.locale)
-                                  if ref.is_sector(code) else code)
+                                  if ref.is_sector(code) else code, limit)
         lines += ["", "<b>" + t.ngettext("Not answered yet: {count}",
                                          "Not answered yet: {count}",
                                          len(waiting_names)).format(
             count=number(t, len(waiting_names))) + "</b>"]
-        lines += [f"• {isolate(name)}" for name in waiting_names[:LIST_LIMIT]]
-        if len(waiting_names) > LIST_LIMIT:
-            lines.append(t.gettext("and {count} more").format(
-                count=len(waiting_names) - LIST_LIMIT))
+        lines += _listed(t, [isolate(name) for name in waiting_names], limit)
+    return "\n".join(lines)
+
+
+def card(t: Translator, ref: Reference, body: CoordinationBody, report: Report, zone: str,
+         waiting_names: list[str]) -> tuple[str, InlineKeyboardMarkup]:
+    """The creator's view: live totals, and for a named poll the breakdown by province and by
+    sector and who has not answered yet. Long lists are shortened, whole lines at a time,
+    until the message fits Telegram's limit (a cut inside a line could split a tag)."""
+    poll = report.poll
+    for limit in LIST_LIMITS:
+        text = card_text(t, ref, body, report, zone, waiting_names, limit)
+        if len(text) <= MESSAGE_LIMIT:
+            break
     c = f"{POLL_CARD_PREFIX}:{poll.id}"
     rows = []
     if poll.closed_at is None:
@@ -307,10 +329,10 @@ def card(t: Translator, ref: Reference, body: CoordinationBody, report: Report, 
             rows.append([button(t.ngettext("🔔 Remind {count} person who has not answered",
                                            "🔔 Remind {count} people who have not answered",
                                            len(report.waiting)).format(
-                count=len(report.waiting)), f"{c}:nudge")])
+                count=number(t, len(report.waiting))), f"{c}:nudge")])
         rows.append([button(t.gettext("⏹ Close the poll now"), f"{c}:close")])
     rows.append([button(t.gettext("« All polls"), f"{POLL_BODY_PREFIX}:{body.id}")])
-    return "\n".join(lines)[:4000], InlineKeyboardMarkup(rows)
+    return text, InlineKeyboardMarkup(rows)
 
 
 def waiting_names(t: Translator, report: Report, users: dict[int, User],
@@ -343,18 +365,19 @@ def confirm_close(t: Translator, poll_id: int) -> tuple[str, InlineKeyboardMarku
 def closed(t: Translator, count: int) -> str:
     return t.ngettext("Closed. The results are being sent to {count} chat.",
                       "Closed. The results are being sent to {count} chats.", count).format(
-        count=count)
+        count=number(t, count))
 
 
 def nudged(t: Translator, count: int) -> str:
     return t.ngettext("A reminder is on its way to {count} person.",
-                      "A reminder is on its way to {count} people.", count).format(count=count)
+                      "A reminder is on its way to {count} people.", count).format(
+        count=number(t, count))
 
 
 def sent(t: Translator, poll: Poll) -> str:
     return t.ngettext("The poll is on its way to {count} person. Follow the answers with /poll.",
                       "The poll is on its way to {count} people. Follow the answers with /poll.",
-                      poll.recipients).format(count=poll.recipients)
+                      poll.recipients).format(count=number(t, poll.recipients))
 
 
 def not_allowed(t: Translator) -> str:

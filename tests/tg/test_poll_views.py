@@ -107,7 +107,8 @@ def test_the_creators_card_stays_within_a_message_with_every_province(locale):
     assert len(text) <= 4096 and not unfilled(text)
     assert "Organisation 29" in text and "Organisation 30" not in text  # 30 listed, then a count
     labels = [b.text for row in markup.inline_keyboard for b in row]
-    assert any("60" in label for label in labels)  # the nudge names how many it reaches
+    # The nudge names how many it reaches, in the language's digits.
+    assert any(pv.number(t, 60) in label for label in labels)
     assert all(len(b.callback_data.encode()) <= 64 for row in markup.inline_keyboard for b in row)
     if locale != "en":
         assert pv.kind_line(t, poll()) != pv.kind_line(Catalogs().translator("en"), poll())
@@ -134,3 +135,29 @@ def test_the_group_reads_the_first_version_in_the_creators_language(texts):
     text = texts.poll("results", None, BODY, poll(locale="fa_AF"), RESULTS)["text"]
     assert isolate("Saturday") in text and isolate("شنبه") not in text
     assert "۶۰" in text and BODY.name_in("fa_AF") in text
+
+
+@pytest.mark.parametrize("locale", ["en", "fa_AF"])
+def test_a_long_card_is_shortened_by_whole_lines_and_stays_valid_html(locale):
+    """Twelve options, every province and sector, 200 organisations without an answer: the
+    lists get shorter until the card fits (it used to be cut at 4,000 characters, which could
+    split an escaped '&amp;' or a tag and lost the "and N more" line)."""
+    ref = load_reference()
+    versions = {"*": {"question": "Q" * 300, "options": [f"Option {n} " + "x" * 80
+                                                         for n in range(12)]}}
+    twelve = Results([n for n in range(12)], 66)
+    provinces = {place.code: twelve for place in ref.places_in("AF")}
+    sectors = {sector.code: twelve for sector in ref.sectors}
+    names = [f"Women & Youth Development Organisation of District {n}" for n in range(200)]
+    report = Report(poll(versions=versions), twelve, 11, 12, Breakdown(provinces, sectors),
+                    [(5, 7)] * 200)
+    t = Catalogs().translator(locale)
+    text, _ = pv.card(t, ref, BODY, report, "Asia/Kabul", names)
+    assert len(text) <= pv.MESSAGE_LIMIT
+    assert text.count("<b>") == text.count("</b>")
+    assert not re.search(r"&(?!amp;|lt;|gt;)", text)  # no escape cut in half
+    last = text.rsplit("\n", 1)[-1]
+    more = t.gettext("and {count} more").split("{count}")[0]
+    assert last.startswith(more)
+    if locale == "fa_AF":  # the count in the language's digits
+        assert re.search("[۰-۹]", last) and not re.search("[0-9]", last)

@@ -258,7 +258,9 @@ async def _card(context: HamkariContext, uow, viewer, poll_id: int):
     t = context.t
     report = await pl.report(uow, viewer, poll_id)
     body = await bodies.get(uow, report.poll.body_id)
-    users = await uow.users.get_many([user for user, _ in report.waiting])
+    # Per organisation only the organisations are named; per person, the people too.
+    users = (await uow.users.get_many([user for user, _ in report.waiting])
+             if report.poll.counting is Counting.PER_USER else {})
     organisations = await uow.organisations.get_many(
         sorted({o for _, o in report.waiting if o is not None}))
     return pv.card(t, load_reference(), body, report, zone_of(body),

@@ -17,11 +17,11 @@ the group too, closing in three days, step by step:
 - ``polls.record_sent`` for every poll message with a fake message id and Telegram poll id, as
   the outbox worker does after each send: the first 500 one per unit of work (as the worker
   does), the rest 500 per unit of work; then the poll's deliveries are marked sent in bulk.
-- The creator's card as the /poll handler builds it (bot/tg/handlers/polls.py, _card):
-  ``polls.report``; the body, the waiting users and organisations; then ``poll_views.card`` with
-  ``waiting_names``, in English and in Dari: p50/max of 20 runs of each part; the text's length
-  against Telegram's 4,096 characters (card() cuts at 4,000) and whether its HTML tags are
-  balanced. Measured three times: before any answer, after the timed answers, after all of them.
+- The creator's card as the /poll handler builds it (bot/tg/handlers/polls.py,
+  ``creators_card``), and ``polls.report`` inside it on its own, in English and in Dari: p50/max
+  of 20 runs each; the text's length against Telegram's 4,096 characters (card() shortens its
+  lists to stay within 4,000 with the tags) and whether its HTML tags are balanced. Measured
+  three times: before any answer, after the timed answers, after all of them.
 - Answers through ``polls.answer``: users in a random order each answer once, 10% of them change
   their answer later and 5% retract it. The first users' answers (2,000 in all) each in its own
   unit of work, as the bot handles a ``poll_answer`` update (and, timed apart, the middleware's
@@ -80,17 +80,15 @@ from bot.db.models import (
 )
 from bot.domain import polls
 from bot.domain.announcements import Audience
-from bot.domain.bodies import get as get_body
 from bot.domain.delivery import DeliveryStatus
 from bot.domain.entities import User
 from bot.domain.organisations import viewer_for
 from bot.domain.permissions import Viewer
 from bot.domain.polls import Counting, Poll, PollMessage
 from bot.domain.reference import load_reference
-from bot.domain.schedule import zone_of
 from bot.domain.users import ensure_user
 from bot.i18n import Catalogs
-from bot.tg import poll_views
+from bot.tg.handlers.polls import creators_card
 from bot.tg.schedule_views import ScheduleTexts
 
 FIRST_TELEGRAM_ID = 810_000_000  # member n (from 0) has FIRST_TELEGRAM_ID + n and user id n + 2
@@ -110,7 +108,6 @@ PER_UNIT = 500  # answers, totals or record_sent calls per unit of work after th
 GROUP_ANSWERS = 200
 RUNS = 20  # of the creator's card, per language
 TELEGRAM_TEXT_MAX = 4096
-CARD_CUT = 4000  # poll_views.card cuts its text there
 
 VERSIONS = {
     polls.FIRST: {
@@ -473,41 +470,30 @@ def expected_named(bench: Bench, last: dict[int, tuple[datetime, list[int]]]) ->
 def html_checked(value: str) -> str:
     visible = html.unescape(re.sub(r"<[^>]+>", "", value))
     opened, closed = len(re.findall(r"<b>", value)), len(re.findall(r"</b>", value))
-    cut = len(value) >= CARD_CUT
     return (f"{len(value):,} characters with the tags, {len(visible):,} without (Telegram's limit "
             f"{TELEGRAM_TEXT_MAX:,}: {'within' if len(visible) <= TELEGRAM_TEXT_MAX else 'OVER'}); "
-            f"<b> {opened} / </b> {closed}{'' if opened == closed else ' (UNBALANCED)'}"
-            + (f"; cut at {CARD_CUT:,} by card()" if cut else ""))
+            f"<b> {opened} / </b> {closed}{'' if opened == closed else ' (UNBALANCED)'}")
 
 
 async def view(bench: Bench, poll: Poll, when: str) -> None:
-    """The creator's card as bot/tg/handlers/polls.py's _card builds it, in English and Dari."""
-    ref = load_reference()
+    """The creator's card as the bot builds it (bot/tg/handlers/polls.py creators_card), in
+    English and Dari; polls.report, the use case inside it, also on its own."""
     for locale in ("en", "fa_AF"):
         t = bench.catalogs.translator(locale)
-        reporting, looking_up, rendering = [], [], []
+        reporting, carding = [], []
         for _ in range(RUNS):
             began = time.perf_counter()
             async with bench.uow_factory() as uow:
                 report = await polls.report(uow, bench.viewer, poll.id)
-                reported = time.perf_counter()
-                body = await get_body(uow, report.poll.body_id)
-                users = await uow.users.get_many([user for user, _ in report.waiting])
-                organisations = await uow.organisations.get_many(
-                    sorted({o for _, o in report.waiting if o is not None}))
-            looked_up = time.perf_counter()
-            names = poll_views.waiting_names(t, report, users, organisations)
-            card, markup = poll_views.card(t, ref, body, report, zone_of(body), names)
-            rendered = time.perf_counter()
-            reporting.append(reported - began)
-            looking_up.append(looked_up - reported)
-            rendering.append(rendered - looked_up)
-        total = [sum(parts) for parts in zip(reporting, looking_up, rendering, strict=True)]
+            reporting.append(time.perf_counter() - began)
+            began = time.perf_counter()
+            async with bench.uow_factory() as uow:
+                card, markup = await creators_card(uow, bench.viewer, t, poll.id)
+            carding.append(time.perf_counter() - began)
         buttons = sum(len(row) for row in markup.inline_keyboard)
-        print(f"  card {when} ({locale}, {RUNS} runs): polls.report {spread(reporting)}; waiting users "
-              f"and organisations {spread(looking_up)}; waiting_names + card {spread(rendering)}; "
-              f"in all {spread(total)}")
-        print(f"    text {html_checked(card)}; {buttons} buttons; {len(names):,} waiting names")
+        print(f"  card {when} ({locale}, {RUNS} runs): polls.report {spread(reporting)}; "
+              f"the whole card {spread(carding)}")
+        print(f"    text {html_checked(card)}; {buttons} buttons")
     summary = (f"    report: {report.results.voters:,} "
                f"{'people' if poll.anonymous else 'organisations'} answered, counts "
                f"{report.results.counts}, delivered to {report.reached:,} chats")

@@ -254,8 +254,8 @@ async def _send(update: Update, context: HamkariContext, uow, draft: Draft) -> N
 
 # -- a poll's card -----------------------------------------------------------------------------------
 
-async def _card(context: HamkariContext, uow, viewer, poll_id: int):
-    t = context.t
+async def creators_card(uow, viewer, t, poll_id: int):
+    """The poll's card as its creator sees it (bench/polls.py times this too)."""
     report = await pl.report(uow, viewer, poll_id)
     body = await bodies.get(uow, report.poll.body_id)
     # Per organisation only the organisations are named; per person, the people too.
@@ -277,7 +277,7 @@ async def on_card_button(update: Update, context: HamkariContext) -> None:
         viewer = await context.viewer(uow)
         try:
             if action == "card":
-                text, markup = await _card(context, uow, viewer, poll_id)
+                text, markup = await creators_card(uow, viewer, context.t, poll_id)
             elif action == "close":
                 poll = await pl.managed(uow, viewer, poll_id)
                 if poll.closed_at is not None:

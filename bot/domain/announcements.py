@@ -16,6 +16,7 @@ from bot.domain.entities import CoordinationBody, Organisation, User
 from bot.domain.errors import InvalidValue, NotAllowed
 from bot.domain.permissions import Viewer, can_announce
 from bot.domain.ports import UnitOfWork
+from bot.domain.reference import Reference
 
 TEXT_MAX = 3500  # Telegram allows 4096; the rest is for the body's name and the buttons
 CAPTION_TEXT_MAX = 900  # with a document the text travels as its caption (1024)
@@ -45,6 +46,16 @@ class Audience:
 
     def as_dict(self) -> dict[str, list[str]]:
         return {"sectors": list(self.sectors), "provinces": list(self.provinces)}
+
+
+def toggle_filter(ref: Reference, country: str, data: dict, kind: str, code: str) -> None:
+    """Add or remove a sector or a province (of the body's country) in a draft's audience, kept
+    as in ``Audience.as_dict``; a code that is neither is ignored (an old or forged button)."""
+    valid = ref.is_sector(code) if kind == "sectors" else (
+        ref.is_place(code) and ref.place(code).country == country)
+    if valid:
+        chosen = data[kind]
+        chosen.remove(code) if code in chosen else chosen.append(code)
 
 
 @dataclass(slots=True)

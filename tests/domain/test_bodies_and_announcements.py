@@ -92,3 +92,17 @@ def test_a_body_name_falls_back_to_the_first_one():
                             names={"fa_AF": "شبکه نهادهای مدنی بلخ"})
     assert body.name_in("fa_AF") == "شبکه نهادهای مدنی بلخ"
     assert body.name_in("tg") == "Balkh CSO Network"
+
+
+def test_an_audience_filter_toggles_known_codes_of_the_bodys_country_only():
+    from bot.domain.announcements import toggle_filter
+    from bot.domain.reference import load_reference
+
+    ref, data = load_reference(), {"sectors": [], "provinces": []}
+    toggle_filter(ref, "AF", data, "sectors", "health")
+    toggle_filter(ref, "AF", data, "provinces", "AF01")
+    toggle_filter(ref, "AF", data, "provinces", "TJK001")  # another country's: ignored
+    toggle_filter(ref, "AF", data, "sectors", "nonsense")  # a forged button: ignored
+    assert data == {"sectors": ["health"], "provinces": ["AF01"]}
+    toggle_filter(ref, "AF", data, "sectors", "health")  # pressed again: removed
+    assert Audience.from_dict(data) == Audience((), ("AF01",))

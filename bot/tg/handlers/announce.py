@@ -189,11 +189,7 @@ async def on_button(update: Update, context: HamkariContext) -> None:
             text, markup = bv.filter_picker(t, ref, nonce, action, body.country, data[action])
         elif action in {"sec", "pro"} and draft.step in {"sectors", "provinces"}:
             kind = "sectors" if action == "sec" else "provinces"
-            valid = ref.is_sector(arg) if kind == "sectors" else (
-                ref.is_place(arg) and ref.place(arg).country == body.country)
-            if valid:
-                chosen = data[kind]
-                chosen.remove(arg) if arg in chosen else chosen.append(arg)
+            ann.toggle_filter(ref, body.country, data, kind, arg)
             text, markup = bv.filter_picker(t, ref, nonce, kind, body.country, data[kind])
         elif action in {"menu", "all", "nodoc"}:
             if action == "all":

@@ -13,7 +13,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, filt
 
 from bot.domain import bodies, ics
 from bot.domain import meetings as mt
-from bot.domain.announcements import Audience
+from bot.domain.announcements import Audience, toggle_filter
 from bot.domain.entities import CoordinationBody, Draft
 from bot.domain.errors import InvalidValue, NotAllowed, NotFound, StaleAction
 from bot.domain.meetings import Answer, Meeting
@@ -277,11 +277,7 @@ async def on_draft_button(update: Update, context: HamkariContext) -> None:
         elif action in {"sec", "pro"} and draft.step in {"sectors", "provinces"}:
             body = await bodies.get(uow, data["body_id"])
             kind = "sectors" if action == "sec" else "provinces"
-            valid = ref.is_sector(arg) if kind == "sectors" else (
-                ref.is_place(arg) and ref.place(arg).country == body.country)
-            if valid:
-                chosen = data[kind]
-                chosen.remove(arg) if arg in chosen else chosen.append(arg)
+            toggle_filter(ref, body.country, data, kind, arg)
         elif action == "menu":
             draft.step = "menu"
         else:

@@ -20,7 +20,7 @@ from telegram.ext import (
 
 from bot.domain import bodies
 from bot.domain import polls as pl
-from bot.domain.announcements import Audience
+from bot.domain.announcements import Audience, toggle_filter
 from bot.domain.entities import Draft
 from bot.domain.errors import InvalidValue, NotAllowed, NotFound, StaleAction
 from bot.domain.polls import Counting, Poll
@@ -210,11 +210,8 @@ async def on_draft_button(update: Update, context: HamkariContext) -> None:
                                             pv.POLL_PREFIX)
         elif action in {"sec", "pro"} and draft.step in {"sectors", "provinces"}:
             kind = draft.step
-            valid = ref.is_sector(arg) if kind == "sectors" else (
-                ref.is_place(arg) and ref.place(arg).country == body.country)
-            if valid and kind[:3] == action:
-                chosen = data[kind]
-                chosen.remove(arg) if arg in chosen else chosen.append(arg)
+            if kind[:3] == action:
+                toggle_filter(ref, body.country, data, kind, arg)
             text, markup = bv.filter_picker(t, ref, nonce, kind, body.country, data[kind],
                                             pv.POLL_PREFIX)
         elif action == "menu":

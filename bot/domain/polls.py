@@ -13,7 +13,7 @@ from functools import cache
 from typing import Any, Protocol
 
 from bot.domain import validation
-from bot.domain.announcements import Audience
+from bot.domain.announcements import FIRST, Audience
 from bot.domain.bodies import get as get_body
 from bot.domain.delivery import Delivery, Priority, poll_question, replying, stop_poll
 from bot.domain.entities import CoordinationBody, User
@@ -28,7 +28,6 @@ QUESTION_MAX = 300
 OPTION_MAX = 100
 OPTIONS_MIN = 2
 OPTIONS_MAX = 12
-FIRST = "*"  # the version written first, for everyone whose language has none
 
 
 class Counting(StrEnum):
@@ -366,10 +365,14 @@ def _totals(poll: Poll, messages: list[PollMessage], votes: list[Vote]) -> Resul
     return tally(votes, poll.counting, poll.option_count)
 
 
+async def _answers(uow: UnitOfWork, poll: Poll) -> tuple[list[PollMessage], list[Vote]]:
+    """The poll's messages and, for a named poll, its answers: read once per use case."""
+    votes = [] if poll.anonymous else await uow.polls.votes(poll.id)
+    return await uow.polls.messages(poll.id), votes
+
+
 async def results_of(uow: UnitOfWork, poll: Poll) -> Results:
-    if poll.anonymous:
-        return _totals(poll, await uow.polls.messages(poll.id), [])
-    return _totals(poll, [], await uow.polls.votes(poll.id))
+    return _totals(poll, *await _answers(uow, poll))
 
 
 @dataclass(slots=True)
@@ -387,8 +390,7 @@ class Report:
 
 async def report(uow: UnitOfWork, viewer: Viewer, poll_id: int) -> Report:
     poll = await managed(uow, viewer, poll_id)
-    messages = await uow.polls.messages(poll.id)
-    votes = [] if poll.anonymous else await uow.polls.votes(poll.id)
+    messages, votes = await _answers(uow, poll)
     delivered = [m for m in messages if m.message_id is not None]
     found = Report(poll, _totals(poll, messages, votes), len(delivered), len(messages))
     if poll.anonymous:
@@ -440,8 +442,9 @@ async def close(uow: UnitOfWork, poll: Poll, texts: PollTexts, now: datetime) ->
     await uow.deliveries.cancel_pending(key_prefix(poll.id), now)
     await uow.reminders.cancel_pending(ReminderKind.POLL_CLOSE, poll.id, now)
     body = await get_body(uow, poll.body_id)
-    results = await results_of(uow, poll)
-    messages = [m for m in await uow.polls.messages(poll.id) if m.message_id is not None]
+    every, votes = await _answers(uow, poll)
+    results = _totals(poll, every, votes)
+    messages = [m for m in every if m.message_id is not None]
     users = await uow.users.get_many([m.user_id for m in messages if m.user_id is not None])
     final = _per_language(texts, "results", body, poll, results)
     queued = []
